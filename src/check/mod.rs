@@ -1,0 +1,1 @@
+//! The independent checker: re-derives feasibility and cost of a rota from the inputs alone.

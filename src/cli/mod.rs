@@ -1,0 +1,22 @@
+//! The command line: clap glue, one file per subcommand, each a thin call into the library.
+
+use clap::{Parser, Subcommand};
+
+/// Rounds plans the daily rounds of children's social workers: statutory visits, who makes
+/// them, when, and in which pool car.
+#[derive(Debug, Parser)]
+#[command(name = "rounds", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {}
+}

@@ -1,0 +1,1 @@
+//! The edge where files and wire formats meet the domain: the only home of serde and csv.
