@@ -37,6 +37,7 @@
 //! - each (visit, worker) pair made: the continuity cost of that worker for that visit (allocated
 //!   worker 0, a pod colleague [`Weights::pod_colleague`], same locality
 //!   [`Weights::same_locality`], anyone else [`Weights::anyone`]);
+//! - [`Weights::trip`] per trip;
 //! - [`Weights::travel_minute`] per minute (seconds / 60, not rounded) of travel (drive or walk) of every worker;
 //! - [`Weights::grey_km`] per km driven in an own car;
 //! - [`Weights::overtime_minute`] per minute (seconds / 60) a worker is back after the shift end;
@@ -64,6 +65,9 @@ pub struct Weights {
     pub same_locality: f64,
     /// A visit made by any other qualified worker.
     pub anyone: f64,
+    /// Each trip made (a car handover, the check-out and check-in): keeps trips few; the
+    /// Solomon benchmark sets it high to count vehicles first.
+    pub trip: f64,
     /// A minute of travel.
     pub travel_minute: f64,
     /// A km in a worker's own car (paid mileage, emissions).
@@ -82,6 +86,7 @@ impl Default for Weights {
             pod_colleague: 30.0,
             same_locality: 90.0,
             anyone: 180.0,
+            trip: 5.0,
             travel_minute: 1.0,
             grey_km: 2.0,
             overtime_minute: 3.0,
