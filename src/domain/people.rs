@@ -63,9 +63,9 @@ impl WeeklyPattern {
         self.0[date.weekday().num_days_from_monday() as usize]
     }
 
-    /// Contracted minutes in a week.
-    pub fn weekly_minutes(&self) -> u32 {
-        self.0.iter().flatten().map(|span| u32::from(span.minutes())).sum()
+    /// Contracted seconds in a week.
+    pub fn weekly_seconds(&self) -> u32 {
+        self.0.iter().flatten().map(|span| span.seconds()).sum()
     }
 }
 
