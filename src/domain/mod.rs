@@ -21,5 +21,7 @@ pub use fleet::{Car, Outage};
 pub use ids::{CarId, ChildId, HubId, LocalityId, PodId, Skill, VisitId, WorkerId};
 pub use people::{Absence, AbsenceKind, Pod, StaffRole, WeeklyPattern, Worker};
 pub use places::{locality_of, Hub, Locality, Location, TownZone};
-pub use plan::{BoundKind, Endpoint, Rota, SolveReport, Stop, Transport, Trip, Unscheduled, WorkerDay};
+pub use plan::{
+    BoundKind, Endpoint, Rota, SolveReport, Stop, Transport, Trip, Unscheduled, WorkerDay,
+};
 pub use time::{TimeOfDay, TimeSpan};

@@ -73,11 +73,8 @@ impl TravelModel {
         if km == 0.0 {
             return Leg { km, seconds: 0 };
         }
-        let local_kmh = if self.in_town(from) && self.in_town(to) {
-            self.town_kmh
-        } else {
-            self.rural_kmh
-        };
+        let local_kmh =
+            if self.in_town(from) && self.in_town(to) { self.town_kmh } else { self.rural_kmh };
         let local_km = km.min(self.trunk_after_km);
         let trunk_km = km - local_km;
         let hours = local_km / local_kmh + trunk_km / self.trunk_kmh;

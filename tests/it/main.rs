@@ -1,1 +1,3 @@
-//! The one integration test binary.
+//! The one integration test binary: each module tests one area through the public API.
+
+mod tidy;
