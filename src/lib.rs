@@ -27,4 +27,5 @@ pub mod fixtures;
 pub mod format;
 pub mod optimise;
 pub mod rules;
+pub mod sim;
 pub mod travel;

@@ -24,4 +24,4 @@ pub use places::{locality_of, Hub, Locality, Location, TownZone};
 pub use plan::{
     BoundKind, Endpoint, Rota, SolveReport, Stop, Transport, Trip, Unscheduled, WorkerDay,
 };
-pub use time::{TimeOfDay, TimeSpan};
+pub use time::{TimeOfDay, TimeSpan, MINUTE};
