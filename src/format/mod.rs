@@ -1,2 +1,3 @@
 //! The edge where files and wire formats meet the domain: the only home of serde and csv.
+pub mod policy;
 pub mod svg;
