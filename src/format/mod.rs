@@ -1,1 +1,2 @@
 //! The edge where files and wire formats meet the domain: the only home of serde and csv.
+pub mod rules;
