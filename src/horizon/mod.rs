@@ -28,6 +28,7 @@
 mod build;
 mod explain;
 mod model;
+mod split;
 
 pub use build::horizon_input;
 
@@ -145,8 +146,11 @@ impl Default for HorizonWeights {
 pub struct HorizonOptions {
     /// Working days in the horizon.
     pub working_days: usize,
-    /// HiGHS time limit, in seconds; the best plan found by then is returned.
+    /// HiGHS time limit, in seconds, shared among the independent parts; the best plan found
+    /// by then is returned.
     pub time_limit_seconds: f64,
+    /// HiGHS stops once the plan is proved within this relative gap of the optimum.
+    pub mip_gap: f32,
     /// Expected travel per visit inside the council, in minutes.
     pub travel_minutes: u32,
     /// Share of a worker's free hours that visits and travel may take (the rest is recording,
@@ -162,7 +166,8 @@ impl Default for HorizonOptions {
     fn default() -> Self {
         HorizonOptions {
             working_days: 10,
-            time_limit_seconds: 4.0,
+            time_limit_seconds: 3.0,
+            mip_gap: 0.01,
             travel_minutes: 30,
             visit_share: 0.6,
             car_day: TimeSpan {
@@ -213,7 +218,7 @@ pub struct Flag {
 /// How the solve ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HorizonStatus {
-    /// HiGHS proved the plan optimal (within its default gap).
+    /// HiGHS proved the plan optimal (within `mip_gap`).
     Optimal,
     /// The time limit stopped HiGHS; the plan is the best found.
     TimeLimit,
@@ -244,7 +249,32 @@ impl HorizonPlan {
 }
 
 /// Gives every due visit a day on or before its deadline where it can, and flags the rest.
+///
+/// The input is first split into independent parts (pods linked by shared hubs), each solved
+/// alone with a share of the time limit in proportion to its visits.
 pub fn plan_horizon(input: &HorizonInput, options: &HorizonOptions) -> HorizonPlan {
-    let (chosen, objective, status) = model::solve(input, options);
+    let parts = split::parts(input);
+    let n_visits: usize = parts.iter().map(|p| p.visits.len()).sum();
+    let mut chosen: model::Chosen = vec![None; input.visits.len()];
+    let mut objective = 0.0;
+    let mut status = HorizonStatus::Optimal;
+    for part in &parts {
+        let share = part.visits.len() as f64 / n_visits.max(1) as f64;
+        let part_options = HorizonOptions {
+            time_limit_seconds: options.time_limit_seconds * share,
+            ..options.clone()
+        };
+        let (part_chosen, part_objective, part_status) =
+            model::solve(&part.input(input), &part_options);
+        part.merge(part_chosen, &mut chosen);
+        objective += part_objective;
+        status = match (status, part_status) {
+            (HorizonStatus::Greedy, _) | (_, HorizonStatus::Greedy) => HorizonStatus::Greedy,
+            (HorizonStatus::TimeLimit, _) | (_, HorizonStatus::TimeLimit) => {
+                HorizonStatus::TimeLimit
+            }
+            _ => HorizonStatus::Optimal,
+        };
+    }
     explain::finish(input, chosen, objective, status)
 }

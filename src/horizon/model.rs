@@ -113,6 +113,12 @@ pub(crate) fn solve(
                 if pin_day.is_some() && pin_worker.is_some() && !pinned_here && !visit.joint {
                     continue;
                 }
+                // After the deadline only the allocated worker is offered (joint visits aside):
+                // enough to say when the visit could be made late, at a fifth of the columns.
+                let late = input.days[day] > visit.deadline && pin_day.is_none();
+                if late && !visit.joint && w.id != visit.allocated {
+                    continue;
+                }
                 let var = vars.add(variable().binary());
                 // A joint visit's waiting and lateness are charged once, on its day variable.
                 let mut cost = if visit.joint { 0.0 } else { day_cost(day) };
@@ -142,12 +148,16 @@ pub(crate) fn solve(
 
     // Smoothing: dev[w, d] >= load[w, d] - share[w, d] * load[w], share in proportion to free
     // minutes, so a part-timer's Friday off is not "below average".
+    // The worker's horizon load is its own variable, so each deviation row holds one day's
+    // columns rather than the whole horizon's (a tenth of the nonzeros, and a fast presolve).
     let mut dev = vec![vec![None; n_days]; n_workers];
+    let mut horizon_load = vec![None; n_workers];
     for (w, worker) in input.workers.iter().enumerate() {
         let total: u32 = worker.free_minutes.iter().sum();
         if total == 0 {
             continue;
         }
+        horizon_load[w] = Some(vars.add(variable().min(0.0)));
         for (d, slot) in dev[w].iter_mut().enumerate() {
             if worker.free_minutes[d] > 0 {
                 let var = vars.add(variable().min(0.0));
@@ -172,8 +182,11 @@ pub(crate) fn solve(
 
     let mut problem = highs(vars.minimise(objective.clone()))
         .set_threads(1)
-        .set_time_limit(options.time_limit_seconds);
-    problem = problem.with_initial_solution(initial);
+        .set_time_limit(options.time_limit_seconds)
+        .set_option("mip_rel_gap", f64::from(options.mip_gap))
+        .set_option("presolve", "off")
+        .set_option("mip_detect_symmetry", false)
+        .with_initial_solution(initial);
 
     // Each visit made once (or missed); a joint visit by two workers on one day.
     let mut by_visit: Vec<Vec<&Column>> = vec![Vec::new(); input.visits.len()];
@@ -222,13 +235,15 @@ pub(crate) fn solve(
     }
     for (w, worker) in input.workers.iter().enumerate() {
         let total: u32 = worker.free_minutes.iter().sum();
+        if let Some(h) = horizon_load[w] {
+            problem.add_constraint(constraint!(h == total_load[w].clone()));
+        }
         for d in 0..n_days {
             let day_load = load[w][d].clone();
             problem.add_constraint(constraint!(day_load.clone() <= f64::from(capacity(w, d))));
-            if let Some(dev) = dev[w][d] {
+            if let (Some(dev), Some(h)) = (dev[w][d], horizon_load[w]) {
                 let share = f64::from(worker.free_minutes[d]) / f64::from(total);
-                problem
-                    .add_constraint(constraint!(dev >= day_load - share * total_load[w].clone()));
+                problem.add_constraint(constraint!(dev >= day_load - share * h));
             }
         }
     }
@@ -282,8 +297,9 @@ pub(crate) fn solve(
     }
 }
 
-/// Earliest deadline first: each visit (pinned first) on the earliest day with room, the
-/// allocated worker first, then colleagues in input order.
+/// Earliest deadline first: each visit (pinned first) on the day up to its deadline where the
+/// allocated worker (else a colleague) has the most room left, so the warm start is already
+/// smooth; a visit with no such day goes on the earliest later day with room, or is missed.
 fn greedy(input: &HorizonInput, capacity: &dyn Fn(usize, usize) -> u32) -> Chosen {
     let n_days = input.days.len();
     let mut left: Vec<Vec<u32>> =
@@ -301,25 +317,38 @@ fn greedy(input: &HorizonInput, capacity: &dyn Fn(usize, usize) -> u32) -> Chose
         }
         let mut workers = eligible(input, visit);
         workers.sort_by_key(|&w| input.workers[w].id != visit.allocated);
-        let pin_worker = visit.pin.as_ref().and_then(|p| p.worker.as_ref());
-        if let Some(pinned) = pin_worker {
+        if let Some(pinned) = visit.pin.as_ref().and_then(|p| p.worker.as_ref()) {
             workers.sort_by_key(|&w| &input.workers[w].id != pinned);
         }
-        let days: Vec<usize> = match pinned_day(input, visit) {
-            Some(day) => vec![day],
-            None => (0..n_days).collect(),
-        };
-        for day in days {
+        let pick = |day: usize, left: &Vec<Vec<u32>>| -> Option<Vec<usize>> {
             let fits: Vec<usize> =
                 workers.iter().copied().filter(|&w| left[w][day] >= visit.minutes).collect();
-            if fits.len() >= workers_needed(visit) {
-                let picked = fits[..workers_needed(visit)].to_vec();
-                for &w in &picked {
-                    left[w][day] -= visit.minutes;
-                }
-                chosen[v] = Some((day, picked));
-                break;
+            (fits.len() >= workers_needed(visit)).then(|| fits[..workers_needed(visit)].to_vec())
+        };
+        let on_time: Vec<usize> = match pinned_day(input, visit) {
+            Some(day) => vec![day],
+            None => (0..n_days).filter(|&d| input.days[d] <= visit.deadline).collect(),
+        };
+        // Prefer the allocated worker, then the most room left after the visit.
+        let best = on_time
+            .iter()
+            .filter_map(|&day| pick(day, &left).map(|ws| (day, ws)))
+            .min_by_key(|(day, ws)| {
+                let colleague = input.workers[ws[0]].id != visit.allocated;
+                (colleague, std::cmp::Reverse(left[ws[0]][*day]), *day)
+            });
+        let best = best.or_else(|| {
+            (0..n_days)
+                .filter(|&d| input.days[d] > visit.deadline && pinned_day(input, visit).is_none())
+                .find_map(|day| pick(day, &left).map(|ws| (day, ws)))
+                // The model offers late days to the allocated worker only (joint visits aside).
+                .filter(|(_, ws)| visit.joint || input.workers[ws[0]].id == visit.allocated)
+        });
+        if let Some((day, picked)) = best {
+            for &w in &picked {
+                left[w][day] -= visit.minutes;
             }
+            chosen[v] = Some((day, picked));
         }
     }
     chosen

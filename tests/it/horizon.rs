@@ -232,3 +232,207 @@ fn highs_through_good_lp_honours_integer_variables() {
     assert!(close(solution.value(x) + solution.value(y), 1.0));
     assert!(close(solution.value(z), 2.0));
 }
+
+mod from_a_dataset {
+    //! The input builder: free minutes, car minutes and due visits from a small dataset.
+
+    use super::*;
+    use chrono::NaiveDateTime;
+    use rounds::domain::{
+        Absence, AbsenceKind, Car, Child, Dataset, Hub, Location, Outage, PlanType, Pod, StaffRole,
+        TimeOfDay, TimeSpan, VisitPlace, WeeklyPattern, Worker,
+    };
+    use rounds::horizon::horizon_input;
+    use rounds::rules::RulesTable;
+    use std::collections::BTreeMap;
+
+    fn t(h: u32) -> TimeOfDay {
+        TimeOfDay::hm(h, 0).unwrap()
+    }
+
+    fn staff(id: &str, role: StaffRole) -> Worker {
+        let day = TimeSpan::new(t(9), t(17));
+        Worker {
+            id: id.into(),
+            name: id.into(),
+            role,
+            pod: "P1".into(),
+            base_hub: "H1".into(),
+            home: None,
+            pattern: WeeklyPattern([day, day, day, day, day, None, None]),
+            can_drive: true,
+            own_car: false,
+            skills: BTreeSet::new(),
+        }
+    }
+
+    fn cp_child(id: &str, last_seen: NaiveDate, out_of_area: bool) -> Child {
+        let (location, locality) = if out_of_area {
+            (Location::new(51.50, -0.12).unwrap(), None)
+        } else {
+            (Location::new(51.385, 0.52).unwrap(), Some("A".into()))
+        };
+        Child {
+            id: id.into(),
+            name: id.into(),
+            home: VisitPlace { location, address: "x".into(), windows: vec![] },
+            alternative: None,
+            locality,
+            pod: "P1".into(),
+            allocated: "W1".into(),
+            plan: PlanType::ChildProtection,
+            plan_start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            placement_start: None,
+            placement_until_18: false,
+            last_seen: Some(last_seen),
+            visit_minutes: 60,
+            joint: false,
+            skill: None,
+        }
+    }
+
+    fn dataset() -> Dataset {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let at = |day: NaiveDate, h| -> NaiveDateTime { day.and_hms_opt(h, 0, 0).unwrap() };
+        Dataset {
+            hubs: vec![Hub {
+                id: "H1".into(),
+                name: "Gun Wharf".into(),
+                location: Location::new(51.384, 0.524).unwrap(),
+                locality: Some("A".into()),
+                chargers: 2,
+            }],
+            pods: vec![Pod {
+                id: "P1".into(),
+                name: "Pod 1".into(),
+                locality: "A".into(),
+                hub: "H1".into(),
+            }],
+            workers: vec![
+                staff("W1", StaffRole::SocialWorker),
+                staff("W2", StaffRole::SocialWorker),
+                staff("S1", StaffRole::SupportOfficer),
+            ],
+            absences: vec![
+                // W1 on leave all Tuesday, W2 in court Monday 09:00-13:00.
+                Absence {
+                    worker: "W1".into(),
+                    date: d(11, 24),
+                    kind: AbsenceKind::Leave,
+                    span: None,
+                },
+                Absence {
+                    worker: "W2".into(),
+                    date: d(11, 23),
+                    kind: AbsenceKind::Court,
+                    span: TimeSpan::new(t(9), t(13)),
+                },
+            ],
+            children: vec![
+                // Seen Mon 9 Nov: due Mon 23 Nov. Seen Tue 17 Nov: due Tue 1 Dec, outside a
+                // three-day horizon. Out of area, seen Wed 11 Nov: due Wed 25 Nov.
+                cp_child("C1", d(11, 9), false),
+                cp_child("C2", d(11, 17), false),
+                cp_child("C3", d(11, 11), true),
+            ],
+            cars: vec![Car {
+                id: "AB12 CDE".into(),
+                model: "BMW i3".into(),
+                hub: "H1".into(),
+                usable_kwh: 38.0,
+                kwh_per_km: 0.16,
+                reserve_kwh: 5.0,
+                charger_kw: 7.0,
+                charge_kwh: 30.0,
+                unavailable: vec![Outage { from: at(d(11, 24), 6), until: at(d(11, 24), 10) }],
+            }],
+            ..Dataset::default()
+        }
+    }
+
+    #[test]
+    fn builds_free_minutes_car_minutes_and_due_visits() {
+        let options = HorizonOptions { working_days: 3, visit_share: 0.5, ..Default::default() };
+        let from = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let input =
+            horizon_input(&dataset(), &RulesTable::england(), from, &BTreeMap::new(), &options);
+        assert_eq!(input.days, days(3));
+        let free: Vec<_> =
+            input.workers.iter().map(|w| (w.id.to_string(), w.free_minutes.clone())).collect();
+        // Half of 8 hours is 240; W1 off Tuesday; W2 loses 4 hours of Monday to court.
+        assert_eq!(free, [("W1".into(), vec![240, 0, 240]), ("W2".into(), vec![120, 240, 240])]);
+        // 08:00-19:00 is 660 minutes; the car is in the garage until 10:00 on Tuesday.
+        assert_eq!(input.hubs[0].car_minutes, [660, 540, 660]);
+        let visits: Vec<_> =
+            input.visits.iter().map(|v| (v.child.to_string(), v.deadline)).collect();
+        assert_eq!(visits, [("C1".into(), days(3)[0]), ("C3".into(), days(3)[2])]);
+        // An in-area visit adds the expected 30 minutes' travel; London adds a return drive.
+        assert_eq!(input.visits[0].minutes, 90);
+        assert!(input.visits[1].minutes > 90 + 60, "{}", input.visits[1].minutes);
+
+        let plan = plan(&input);
+        assert_eq!(plan.assignments.len(), 2);
+        assert!(plan.flags.is_empty(), "{:#?}", plan.flags);
+    }
+}
+
+/// A Medway-sized fortnight: 25 pods of a manager and four social workers, four hubs of six
+/// cars, about 1,000 visits with deadlines spread over the horizon. Capacity is ample, so
+/// every visit must be placed on time within each worker's free minutes.
+#[test]
+fn can_plan_a_medway_sized_fortnight_on_time() {
+    let n_days = 10;
+    let mut seed: u64 = 7;
+    let mut next = move |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut workers = Vec::new();
+    let mut visits = Vec::new();
+    for pod in 0..25 {
+        let hub = format!("H{}", pod % 4);
+        for member in 0..5 {
+            let mut w = worker(&format!("W{pod:02}{member}"), &[270; 10]);
+            w.pod = format!("P{pod:02}").as_str().into();
+            w.hub = hub.as_str().into();
+            w.pool_car = true;
+            w.own_car = member % 2 == 0;
+            if next(10) == 0 {
+                w.free_minutes[next(10) as usize] = 0; // a day of leave
+            }
+            workers.push(w);
+        }
+        for child in 0..40 {
+            let allocated = format!("W{pod:02}{}", child % 5);
+            let mut v = visit(&format!("C{pod:02}{child:02}"), &allocated, 0, 0);
+            v.pod = format!("P{pod:02}").as_str().into();
+            v.deadline = days(n_days)[next(n_days as u64) as usize];
+            v.minutes = 60 + 15 * next(5) as u32;
+            v.car_minutes = v.minutes;
+            v.joint = next(40) == 0;
+            visits.push(v);
+        }
+    }
+    let hubs = (0..4)
+        .map(|h| HorizonHub {
+            id: format!("H{h}").as_str().into(),
+            car_minutes: vec![6 * 660; n_days],
+        })
+        .collect();
+    let input = HorizonInput { days: days(n_days), workers, hubs, visits };
+    let options = HorizonOptions::default();
+    let plan = plan_horizon(&input, &options);
+    assert_ne!(plan.status, HorizonStatus::Greedy);
+    assert!(plan.flags.is_empty(), "{:#?}", &plan.flags[..plan.flags.len().min(3)]);
+    assert_eq!(plan.assignments.len(), input.visits.len());
+    for w in &input.workers {
+        for (d, day) in input.days.iter().enumerate() {
+            let load: u32 = plan
+                .on(*day)
+                .filter(|a| a.workers.contains(&w.id))
+                .map(|a| input.visits.iter().find(|v| v.id == a.visit).unwrap().minutes)
+                .sum();
+            assert!(load <= w.free_minutes[d], "{} on {day}: {load}", w.id);
+        }
+    }
+}
