@@ -22,8 +22,18 @@
 //! Every visit that cannot meet its deadline is returned as a [`Flag`] with a reason code and
 //! sentence on the first day of the horizon, so a manager hears of it days ahead.
 //!
-//! Pure: no clock (HiGHS's own time limit bounds the solve), no I/O, one HiGHS thread so the
-//! answer is the same on every run.
+//! The input is split into independent parts (pods linked by a shared hub or an allocated
+//! worker in another pod), each solved alone: no constraint crosses parts, so the optimum is
+//! the same and the models are a quarter the size. Each model starts from an
+//! earliest-deadline-first greedy plan (the answer, too, if HiGHS fails). HiGHS presolve is
+//! off: on a Medway fortnight its probing took longer than the whole time budget.
+//!
+//! Pure: no clock (HiGHS's own time limit bounds the solve) and no I/O. One HiGHS thread, so
+//! a plan proved optimal (within `mip_gap`) is the same on every run; a plan stopped by the
+//! time limit ([`HorizonStatus::TimeLimit`]) is the best found by then, which on a slower or
+//! busier machine may be a different one. The smoothing term's LP relaxation is weak (a
+//! fractional visit can be spread over days), so large cases usually stop at the limit with
+//! a proven gap rather than proved optimal.
 
 mod build;
 mod explain;

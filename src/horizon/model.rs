@@ -115,7 +115,9 @@ pub(crate) fn solve(
                 }
                 // After the deadline only the allocated worker is offered (joint visits aside):
                 // enough to say when the visit could be made late, at a fifth of the columns.
-                let late = input.days[day] > visit.deadline && pin_day.is_none();
+                // Overdue visits (deadline before the horizon) are urgent: everyone is offered.
+                let overdue = input.days.first().is_some_and(|first| visit.deadline < *first);
+                let late = input.days[day] > visit.deadline && pin_day.is_none() && !overdue;
                 if late && !visit.joint && w.id != visit.allocated {
                     continue;
                 }
@@ -261,9 +263,11 @@ pub(crate) fn solve(
         let Some(h) = hub_of[column.worker] else { continue };
         let worker = &input.workers[column.worker];
         let visit = &input.visits[column.visit];
-        pool[h][column.day].add_mul(f64::from(visit.car_minutes), column.var);
+        // Two workers on a joint visit share one car: half its minutes each.
+        let car = f64::from(visit.car_minutes) / workers_needed(visit) as f64;
+        pool[h][column.day].add_mul(car, column.var);
         if worker.own_car {
-            own[h][column.day].add_mul(f64::from(visit.car_minutes), column.var);
+            own[h][column.day].add_mul(car, column.var);
         }
         if visit.pin.as_ref().is_some_and(|p| p.worker.as_ref() == Some(&worker.id)) {
             pinned[h][column.day] += visit.car_minutes;
@@ -342,7 +346,10 @@ fn greedy(input: &HorizonInput, capacity: &dyn Fn(usize, usize) -> u32) -> Chose
                 .filter(|&d| input.days[d] > visit.deadline && pinned_day(input, visit).is_none())
                 .find_map(|day| pick(day, &left).map(|ws| (day, ws)))
                 // The model offers late days to the allocated worker only (joint visits aside).
-                .filter(|(_, ws)| visit.joint || input.workers[ws[0]].id == visit.allocated)
+                .filter(|(_, ws)| {
+                    let overdue = input.days.first().is_some_and(|f| visit.deadline < *f);
+                    overdue || visit.joint || input.workers[ws[0]].id == visit.allocated
+                })
         });
         if let Some((day, picked)) = best {
             for &w in &picked {

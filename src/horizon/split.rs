@@ -104,3 +104,71 @@ pub(crate) fn parts(input: &HorizonInput) -> Vec<Part> {
 fn empty() -> Part {
     Part { workers: Vec::new(), hubs: Vec::new(), visits: Vec::new() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::horizon::{HorizonHub, HorizonVisit, HorizonWorker};
+    use chrono::NaiveDate;
+
+    fn worker(id: &str, pod: &str, hub: &str) -> HorizonWorker {
+        HorizonWorker {
+            id: id.into(),
+            pod: pod.into(),
+            hub: hub.into(),
+            free_minutes: vec![60],
+            pool_car: true,
+            own_car: false,
+            skills: Default::default(),
+        }
+    }
+
+    fn visit(id: &str, pod: &str, allocated: &str) -> HorizonVisit {
+        HorizonVisit {
+            id: id.into(),
+            child: id.into(),
+            pod: pod.into(),
+            allocated: allocated.into(),
+            deadline: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            minutes: 60,
+            car_minutes: 60,
+            joint: false,
+            skill: None,
+            pin: None,
+        }
+    }
+
+    fn split(input: &HorizonInput) -> Vec<(Vec<usize>, Vec<usize>, Vec<usize>)> {
+        parts(input).into_iter().map(|p| (p.workers, p.hubs, p.visits)).collect()
+    }
+
+    #[test]
+    fn pods_sharing_a_hub_stay_together_and_others_split() {
+        let hubs =
+            ["H1", "H2"].map(|id| HorizonHub { id: id.into(), car_minutes: vec![60] }).to_vec();
+        let input = HorizonInput {
+            days: vec![NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()],
+            workers: vec![
+                worker("A", "P1", "H1"),
+                worker("B", "P2", "H1"),
+                worker("C", "P3", "H2"),
+            ],
+            hubs,
+            visits: vec![visit("V1", "P3", "C"), visit("V2", "P2", "B"), visit("V3", "P1", "A")],
+        };
+        assert_eq!(split(&input), [(vec![0, 1], vec![0], vec![1, 2]), (vec![2], vec![1], vec![0])]);
+    }
+
+    #[test]
+    fn a_visit_allocated_across_pods_joins_them() {
+        let hubs =
+            ["H1", "H2"].map(|id| HorizonHub { id: id.into(), car_minutes: vec![60] }).to_vec();
+        let input = HorizonInput {
+            days: vec![NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()],
+            workers: vec![worker("A", "P1", "H1"), worker("C", "P3", "H2")],
+            hubs,
+            visits: vec![visit("V1", "P3", "A")],
+        };
+        assert_eq!(split(&input), [(vec![0, 1], vec![0, 1], vec![0])]);
+    }
+}

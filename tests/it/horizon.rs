@@ -436,3 +436,21 @@ fn can_plan_a_medway_sized_fortnight_on_time() {
         }
     }
 }
+
+#[test]
+fn can_hand_an_overdue_visit_to_a_colleague_on_the_first_day() {
+    let mut v = visit("A", "W1", 0, 60);
+    v.deadline = days(1)[0].pred_opt().unwrap(); // Sunday 22 Nov, the day before
+    let plan = plan(&input(2, vec![worker("W1", &[0, 60]), worker("W2", &[60, 60])], vec![v]));
+    assert_eq!(placed(&plan), [("A".into(), 0, vec!["W2".into()])]);
+    assert_eq!(plan.flags.len(), 1);
+    assert_eq!((plan.flags[0].code, plan.flags[0].days_ahead), ("OVERDUE", -1));
+}
+
+#[test]
+fn leaves_out_a_visit_pinned_outside_the_horizon() {
+    let mut v = visit("A", "W1", 1, 60);
+    v.pin = Some(HorizonPin { day: days(10)[5], worker: None });
+    let plan = plan(&input(2, vec![worker("W1", &[60, 60])], vec![v]));
+    assert!(plan.assignments.is_empty() && plan.flags.is_empty(), "{plan:#?}");
+}
