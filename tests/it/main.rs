@@ -1,4 +1,5 @@
 //! The one integration test binary: each module tests one area through the public API.
 
+mod horizon;
 mod rules;
 mod tidy;
