@@ -453,3 +453,17 @@ fn leaves_out_a_visit_pinned_outside_the_horizon() {
     let plan = plan(&input(2, vec![worker("W1", &[60, 60])], vec![v]));
     assert!(plan.assignments.is_empty() && plan.flags.is_empty(), "{plan:#?}");
 }
+
+#[test]
+fn flags_a_visit_left_out_because_the_pool_cars_are_booked() {
+    let mut w1 = worker("W1", &[180, 180]);
+    w1.pool_car = true;
+    let visits = vec![visit("A", "W1", 1, 60), visit("B", "W1", 1, 60), visit("C", "W1", 1, 60)];
+    let mut input = input(2, vec![w1], visits);
+    input.hubs[0].car_minutes = vec![60, 60];
+    let plan = plan(&input);
+    assert_eq!(plan.assignments.len(), 2);
+    assert_eq!(plan.flags.len(), 1);
+    assert_eq!((plan.flags[0].code, plan.flags[0].planned), ("NO_CAR", None));
+    assert!(plan.flags[0].reason.contains("pool cars at H1"), "{}", plan.flags[0].reason);
+}
