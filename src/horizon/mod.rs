@@ -16,8 +16,8 @@
 //!   continuity ([`HorizonWeights::pod_colleague`] per visit not made by the allocated worker),
 //!   then smooth load ([`HorizonWeights::over_share_minute`] per minute a worker's day is
 //!   above their share of their own horizon load, in proportion to their free minutes that
-//!   day), grey-fleet minutes, and a small preference for earlier days (room to retry after a
-//!   family is not in).
+//!   day, plus [`HorizonOptions::smoothing_slack_minutes`]), grey-fleet minutes, and a small
+//!   preference for earlier days (room to retry after a family is not in).
 //!
 //! Every visit that cannot meet its deadline is returned as a [`Flag`] with a reason code and
 //! sentence on the first day of the horizon, so a manager hears of it days ahead.
@@ -166,6 +166,10 @@ pub struct HorizonOptions {
     /// Share of a worker's free hours that visits and travel may take (the rest is recording,
     /// supervision and admin). *(est.)*
     pub visit_share: f64,
+    /// Minutes a worker's day may exceed their share of their horizon load before smoothing
+    /// charges: visits are indivisible, so one visit's worth of unevenness is not a fault (and
+    /// charging it would only add a constant that weakens HiGHS's bound).
+    pub smoothing_slack_minutes: u32,
     /// The part of a day pool cars can be booked, for car minutes.
     pub car_day: TimeSpan,
     /// The objective's weights.
@@ -180,6 +184,7 @@ impl Default for HorizonOptions {
             mip_gap: 0.01,
             travel_minutes: 30,
             visit_share: 0.6,
+            smoothing_slack_minutes: 60,
             car_day: TimeSpan {
                 start: crate::domain::TimeOfDay(8 * 3600),
                 end: crate::domain::TimeOfDay(19 * 3600),

@@ -148,8 +148,9 @@ pub(crate) fn solve(
         joint_days.push(days_of_visit);
     }
 
-    // Smoothing: dev[w, d] >= load[w, d] - share[w, d] * load[w], share in proportion to free
-    // minutes, so a part-timer's Friday off is not "below average".
+    // Smoothing: dev[w, d] >= load[w, d] - share[w, d] * load[w] - slack, share in proportion
+    // to free minutes (so a part-timer's Friday off is not "below average"); the slack lets one
+    // visit's worth of unevenness go free, since visits are indivisible.
     // The worker's horizon load is its own variable, so each deviation row holds one day's
     // columns rather than the whole horizon's (a tenth of the nonzeros, and a fast presolve).
     let mut dev = vec![vec![None; n_days]; n_workers];
@@ -245,7 +246,8 @@ pub(crate) fn solve(
             problem.add_constraint(constraint!(day_load.clone() <= f64::from(capacity(w, d))));
             if let (Some(dev), Some(h)) = (dev[w][d], horizon_load[w]) {
                 let share = f64::from(worker.free_minutes[d]) / f64::from(total);
-                problem.add_constraint(constraint!(dev >= day_load - share * h));
+                let slack = f64::from(options.smoothing_slack_minutes);
+                problem.add_constraint(constraint!(dev >= day_load - share * h - slack));
             }
         }
     }
@@ -308,6 +310,14 @@ fn greedy(input: &HorizonInput, capacity: &dyn Fn(usize, usize) -> u32) -> Chose
     let n_days = input.days.len();
     let mut left: Vec<Vec<u32>> =
         (0..input.workers.len()).map(|w| (0..n_days).map(|d| capacity(w, d)).collect()).collect();
+    // Pool-car minutes left per hub and day; only workers who cannot fall back to their own
+    // car are held to them, which keeps the warm start within the model's car rows.
+    let hub_of: Vec<Option<usize>> = input
+        .workers
+        .iter()
+        .map(|w| input.hubs.iter().position(|h| h.id == w.hub).filter(|_| w.pool_car))
+        .collect();
+    let mut car_left: Vec<Vec<u32>> = input.hubs.iter().map(|h| h.car_minutes.clone()).collect();
     let mut order: Vec<usize> = (0..input.visits.len()).collect();
     order.sort_by_key(|&v| {
         let visit = &input.visits[v];
@@ -324,9 +334,18 @@ fn greedy(input: &HorizonInput, capacity: &dyn Fn(usize, usize) -> u32) -> Chose
         if let Some(pinned) = visit.pin.as_ref().and_then(|p| p.worker.as_ref()) {
             workers.sort_by_key(|&w| &input.workers[w].id != pinned);
         }
-        let pick = |day: usize, left: &Vec<Vec<u32>>| -> Option<Vec<usize>> {
-            let fits: Vec<usize> =
-                workers.iter().copied().filter(|&w| left[w][day] >= visit.minutes).collect();
+        let car = visit.car_minutes / workers_needed(visit) as u32;
+        let pinned = pinned_day(input, visit).is_some();
+        let pick = |day: usize, left: &Vec<Vec<u32>>, car_left: &Vec<Vec<u32>>| {
+            let fits: Vec<usize> = workers
+                .iter()
+                .copied()
+                .filter(|&w| left[w][day] >= visit.minutes)
+                .filter(|&w| match hub_of[w] {
+                    Some(h) => pinned || input.workers[w].own_car || car_left[h][day] >= car,
+                    None => true,
+                })
+                .collect();
             (fits.len() >= workers_needed(visit)).then(|| fits[..workers_needed(visit)].to_vec())
         };
         let on_time: Vec<usize> = match pinned_day(input, visit) {
@@ -336,7 +355,7 @@ fn greedy(input: &HorizonInput, capacity: &dyn Fn(usize, usize) -> u32) -> Chose
         // Prefer the allocated worker, then the most room left after the visit.
         let best = on_time
             .iter()
-            .filter_map(|&day| pick(day, &left).map(|ws| (day, ws)))
+            .filter_map(|&day| pick(day, &left, &car_left).map(|ws| (day, ws)))
             .min_by_key(|(day, ws)| {
                 let colleague = input.workers[ws[0]].id != visit.allocated;
                 (colleague, std::cmp::Reverse(left[ws[0]][*day]), *day)
@@ -344,7 +363,7 @@ fn greedy(input: &HorizonInput, capacity: &dyn Fn(usize, usize) -> u32) -> Chose
         let best = best.or_else(|| {
             (0..n_days)
                 .filter(|&d| input.days[d] > visit.deadline && pinned_day(input, visit).is_none())
-                .find_map(|day| pick(day, &left).map(|ws| (day, ws)))
+                .find_map(|day| pick(day, &left, &car_left).map(|ws| (day, ws)))
                 // The model offers late days to the allocated worker only (joint visits aside).
                 .filter(|(_, ws)| {
                     let overdue = input.days.first().is_some_and(|f| visit.deadline < *f);
@@ -354,6 +373,9 @@ fn greedy(input: &HorizonInput, capacity: &dyn Fn(usize, usize) -> u32) -> Chose
         if let Some((day, picked)) = best {
             for &w in &picked {
                 left[w][day] -= visit.minutes;
+                if let Some(h) = hub_of[w] {
+                    car_left[h][day] = car_left[h][day].saturating_sub(car);
+                }
             }
             chosen[v] = Some((day, picked));
         }
@@ -388,4 +410,65 @@ fn initial_values(
         }
     }
     values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::horizon::{HorizonHub, HorizonWorker};
+    use chrono::NaiveDate;
+
+    fn input() -> HorizonInput {
+        let days: Vec<NaiveDate> =
+            [23, 24].map(|d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap()).to_vec();
+        let worker = |id: &str| HorizonWorker {
+            id: id.into(),
+            pod: "P1".into(),
+            hub: "H1".into(),
+            free_minutes: vec![120, 120],
+            pool_car: true,
+            own_car: false,
+            skills: Default::default(),
+        };
+        let deadline = days[1];
+        let visit = |id: &str, allocated: &str| HorizonVisit {
+            id: id.into(),
+            child: id.into(),
+            pod: "P1".into(),
+            allocated: allocated.into(),
+            deadline,
+            minutes: 60,
+            car_minutes: 60,
+            joint: false,
+            skill: None,
+            pin: None,
+        };
+        HorizonInput {
+            days,
+            workers: vec![worker("W1"), worker("W2")],
+            hubs: vec![HorizonHub { id: "H1".into(), car_minutes: vec![60, 60] }],
+            visits: vec![visit("A", "W1"), visit("B", "W2"), visit("C", "W1")],
+        }
+    }
+
+    #[test]
+    fn greedy_keeps_within_the_hub_s_car_minutes() {
+        let input = input();
+        let capacity = |w: usize, d: usize| input.workers[w].free_minutes[d];
+        let chosen = greedy(&input, &capacity);
+        // One car hour a day: two visits on two days, the third left out.
+        let days: Vec<_> = chosen.iter().map(|c| c.as_ref().map(|(d, _)| *d)).collect();
+        assert_eq!(days, [Some(0), Some(1), None]);
+    }
+
+    #[test]
+    fn greedy_lets_own_car_drivers_overflow_the_pool() {
+        let mut input = input();
+        for worker in &mut input.workers {
+            worker.own_car = true;
+        }
+        let capacity = |w: usize, d: usize| input.workers[w].free_minutes[d];
+        let chosen = greedy(&input, &capacity);
+        assert!(chosen.iter().all(Option::is_some));
+    }
 }
