@@ -1,3 +1,5 @@
 //! The one integration test binary: each module tests one area through the public API.
 
+mod fixtures;
+mod import;
 mod tidy;
