@@ -11,7 +11,8 @@ fn medway_dir() -> PathBuf {
 }
 
 fn medway() -> Dataset {
-    load_dir(&medway_dir()).unwrap_or_else(|errors| panic!("fixtures/medway does not import:\n{errors}"))
+    load_dir(&medway_dir())
+        .unwrap_or_else(|errors| panic!("fixtures/medway does not import:\n{errors}"))
 }
 
 #[test]
@@ -21,7 +22,10 @@ fn regenerating_seed_1_scale_1_reproduces_fixtures_medway_byte_for_byte() {
     for name in files::ALL {
         let committed = std::fs::read(medway_dir().join(name)).unwrap();
         let fresh = std::fs::read(out.path().join(name)).unwrap();
-        assert!(committed == fresh, "{name} differs from a fresh `rounds fixtures --seed 1 --scale 1`");
+        assert!(
+            committed == fresh,
+            "{name} differs from a fresh `rounds fixtures --seed 1 --scale 1`"
+        );
     }
 }
 
@@ -85,15 +89,24 @@ fn medway_fixtures_have_the_size_and_mix_of_medway() {
     let in_care: Vec<_> = data.children.iter().filter(|c| c.plan.in_care()).collect();
     assert_eq!(in_care.len(), 490);
     let away = in_care.iter().filter(|c| c.locality.is_none()).count();
-    assert!(away * 2 > in_care.len(), "only {away} of {} in care placed out of area", in_care.len());
+    assert!(
+        away * 2 > in_care.len(),
+        "only {away} of {} in care placed out of area",
+        in_care.len()
+    );
     for plan in PlanType::ALL {
         assert!(data.children.iter().any(|c| c.plan == plan), "no child on {plan:?}");
     }
-    let peninsula = data.children.iter().filter(|c| c.home.location.lat > 51.415 && c.locality.is_some()).count();
+    let peninsula = data
+        .children
+        .iter()
+        .filter(|c| c.home.location.lat > 51.415 && c.locality.is_some())
+        .count();
     assert!(peninsula > 50, "{peninsula} children on the Hoo Peninsula");
     let joint = data.children.iter().filter(|c| c.joint).count();
     assert!((40..=130).contains(&joint), "{joint} joint visits");
-    let new_placements = data.children.iter().filter(|c| c.plan.in_care() && c.last_seen.is_none()).count();
+    let new_placements =
+        data.children.iter().filter(|c| c.plan.in_care() && c.last_seen.is_none()).count();
     assert!(new_placements > 0, "no new placement waiting for its first visit");
     for car in &data.cars {
         assert!(car.reserve_kwh < car.charge_kwh && car.charge_kwh <= car.usable_kwh, "{}", car.id);

@@ -52,7 +52,10 @@ fn errors_with(file: &str, text: &str) -> Vec<ImportError> {
 fn assert_one(errors: &[ImportError], file: &str, row: usize, column: &str, code: ErrorCode) {
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let error = &errors[0];
-    assert_eq!((error.file.as_str(), error.row, error.column.as_str(), error.code), (file, row, column, code));
+    assert_eq!(
+        (error.file.as_str(), error.row, error.column.as_str(), error.code),
+        (file, row, column, code)
+    );
 }
 
 #[test]
@@ -96,7 +99,10 @@ fn rejects_a_bad_date_naming_file_row_and_column() {
 
 #[test]
 fn rejects_a_bad_time() {
-    let errors = errors_with("absences.csv", "worker,date,kind,start,end\nW1,2026-11-23,court,25:00,13:00\n");
+    let errors = errors_with(
+        "absences.csv",
+        "worker,date,kind,start,end\nW1,2026-11-23,court,25:00,13:00\n",
+    );
     assert_one(&errors, "absences.csv", 2, "start", ErrorCode::BadTime);
     assert!(errors[0].reason.contains("'25:00'"), "{}", errors[0].reason);
 
@@ -109,21 +115,37 @@ fn rejects_a_bad_time() {
 
 #[test]
 fn rejects_an_unknown_pod_worker_hub_locality_and_car() {
-    let children = "id,plan,plan_start,pod,allocated_worker,lat,lon\nC1,CIN,2026-01-05,P9,W9,51.4,0.4\n";
+    let children =
+        "id,plan,plan_start,pod,allocated_worker,lat,lon\nC1,CIN,2026-01-05,P9,W9,51.4,0.4\n";
     let errors = errors_with("children.csv", children);
     assert_eq!(errors.len(), 2, "{errors:#?}");
     assert_eq!((errors[0].column.as_str(), errors[0].code), ("pod", ErrorCode::UnknownReference));
     assert_eq!(errors[0].reason, "unknown pod 'P9'");
-    assert_eq!((errors[1].column.as_str(), errors[1].reason.as_str()), ("allocated_worker", "unknown worker 'W9'"));
+    assert_eq!(
+        (errors[1].column.as_str(), errors[1].reason.as_str()),
+        ("allocated_worker", "unknown worker 'W9'")
+    );
 
     let cars = "id,hub,usable_kwh,kwh_per_km,charge_kwh\nCAR1,NOPE,40,0.16,30\n";
     assert_one(&errors_with("cars.csv", cars), "cars.csv", 2, "hub", ErrorCode::UnknownReference);
 
     let pods = "id,name,locality,hub\nP1,Pod one,Z,H\n";
-    assert_one(&errors_with("pods.csv", pods), "pods.csv", 2, "locality", ErrorCode::UnknownReference);
+    assert_one(
+        &errors_with("pods.csv", pods),
+        "pods.csv",
+        2,
+        "locality",
+        ErrorCode::UnknownReference,
+    );
 
     let outages = "car,from,until\nCAR7,2026-11-23 08:00,2026-11-23 12:00\n";
-    assert_one(&errors_with("car_outages.csv", outages), "car_outages.csv", 2, "car", ErrorCode::UnknownReference);
+    assert_one(
+        &errors_with("car_outages.csv", outages),
+        "car_outages.csv",
+        2,
+        "car",
+        ErrorCode::UnknownReference,
+    );
 }
 
 #[test]
@@ -145,11 +167,13 @@ fn rejects_a_hub_outside_every_locality() {
 #[test]
 fn rejects_a_child_outside_every_locality_unless_placed_out_of_area() {
     let header = "id,plan,plan_start,pod,allocated_worker,lat,lon,out_of_area\n";
-    let errors = errors_with("children.csv", &format!("{header}C1,CIC,2026-01-05,P1,W1,51.27,-0.5,\n"));
+    let errors =
+        errors_with("children.csv", &format!("{header}C1,CIC,2026-01-05,P1,W1,51.27,-0.5,\n"));
     assert_one(&errors, "children.csv", 2, "lat", ErrorCode::OutsideLocalities);
 
     let mut files = minimal();
-    files.insert("children.csv".into(), format!("{header}C1,CIC,2026-01-05,P1,W1,51.27,-0.5,yes\n"));
+    files
+        .insert("children.csv".into(), format!("{header}C1,CIC,2026-01-05,P1,W1,51.27,-0.5,yes\n"));
     let data = load(&files).unwrap();
     assert_eq!(data.children[0].locality, None);
 }
@@ -165,7 +189,10 @@ fn rejects_a_negative_or_impossible_battery() {
     assert!(errors[0].reason.contains("more than the usable"), "{}", errors[0].reason);
 
     let errors = errors_with("cars.csv", &format!("{header}CAR1,H,-40,0.16,4,10\n"));
-    assert!(errors.iter().any(|e| e.column == "usable_kwh" && e.code == ErrorCode::BadBattery), "{errors:#?}");
+    assert!(
+        errors.iter().any(|e| e.column == "usable_kwh" && e.code == ErrorCode::BadBattery),
+        "{errors:#?}"
+    );
 }
 
 #[test]
@@ -181,7 +208,9 @@ fn rejects_a_missing_required_column_once_with_the_header() {
 #[test]
 fn rejects_a_row_with_the_wrong_number_of_fields() {
     let errors = errors_with("pods.csv", "id,name,locality,hub\nP1,Pod one,A\n");
-    assert!(errors.iter().any(|e| e.file == "pods.csv" && e.row == 2 && e.code == ErrorCode::WrongFieldCount));
+    assert!(errors
+        .iter()
+        .any(|e| e.file == "pods.csv" && e.row == 2 && e.code == ErrorCode::WrongFieldCount));
 }
 
 #[test]
@@ -189,7 +218,9 @@ fn rejects_a_folder_without_a_required_file() {
     let mut files = minimal();
     files.remove("pods.csv");
     let errors = load(&files).unwrap_err().errors;
-    assert!(errors.iter().any(|e| e.file == "pods.csv" && e.row == 0 && e.code == ErrorCode::MissingFile));
+    assert!(errors
+        .iter()
+        .any(|e| e.file == "pods.csv" && e.row == 0 && e.code == ErrorCode::MissingFile));
 }
 
 #[test]
@@ -220,7 +251,10 @@ fn reports_every_error_of_a_file_together() {
 #[test]
 fn reports_errors_of_several_files_and_loads_nothing() {
     let mut files = minimal();
-    files.insert("hubs.csv".into(), "id,name,lat,lon\nH,Hub,51.5,0.5\nH,Hub again,51.5,0.5\n".into());
+    files.insert(
+        "hubs.csv".into(),
+        "id,name,lat,lon\nH,Hub,51.5,0.5\nH,Hub again,51.5,0.5\n".into(),
+    );
     files.insert("absences.csv".into(), "worker,date,kind\nW1,2026-02-30,leave\n".into());
     let errors = load(&files).unwrap_err();
     assert_eq!(errors.in_file("hubs.csv").count(), 1);

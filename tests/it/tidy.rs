@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 /// Modules of the pure core: no I/O, no clock, no serde, no async, no database, no HTTP.
-const PURE: &[&str] = &["domain", "rules", "travel", "day", "fixtures", "horizon", "optimise", "check", "sim"];
+const PURE: &[&str] =
+    &["domain", "rules", "travel", "day", "fixtures", "horizon", "optimise", "check", "sim"];
 
 /// What the pure core must not name.
 const FORBIDDEN_IN_PURE: &[&str] = &[

@@ -13,7 +13,8 @@ use geo::{LineString, Polygon};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Columns of each file (canonical name first, then accepted aliases).
-pub const LOCALITIES: &[Column] = &[req("id", &["locality"]), req("name", &[]), req("polygon", &["boundary"])];
+pub const LOCALITIES: &[Column] =
+    &[req("id", &["locality"]), req("name", &[]), req("polygon", &["boundary"])];
 /// Columns of hubs.csv.
 pub const HUBS: &[Column] = &[
     req("id", &["hub"]),
@@ -106,7 +107,8 @@ pub const CARS: &[Column] = &[
     req("charge_kwh", &[]),
 ];
 /// Columns of car_outages.csv.
-pub const CAR_OUTAGES: &[Column] = &[req("car", &["registration"]), req("from", &[]), req("until", &["to"])];
+pub const CAR_OUTAGES: &[Column] =
+    &[req("car", &["registration"]), req("from", &[]), req("until", &["to"])];
 /// Columns of holidays.csv.
 pub const HOLIDAYS: &[Column] = &[req("date", &[]), opt("name", &[])];
 
@@ -188,11 +190,19 @@ struct Refs<'a> {
 }
 
 fn ids(table: Option<&Table>, column: &str) -> BTreeSet<String> {
-    table.map(|t| t.rows().map(|r| r.text(column).to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+    table
+        .map(|t| t.rows().map(|r| r.text(column).to_owned()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default()
 }
 
 /// Checks that `value` names an id of `what`; records an error otherwise.
-fn reference(row: &mut Row<'_>, column: &str, value: &str, known: &BTreeSet<String>, what: &str) -> bool {
+fn reference(
+    row: &mut Row<'_>,
+    column: &str,
+    value: &str,
+    known: &BTreeSet<String>,
+    what: &str,
+) -> bool {
     if known.contains(value) {
         return true;
     }
@@ -245,7 +255,8 @@ fn localities(table: Option<&Table>, errors: &mut Vec<ImportError>) -> Vec<Local
                 row.fail(
                     "polygon",
                     ErrorCode::BadLocation,
-                    "bad polygon (expected at least three 'lat lon' vertices separated by ';')".into(),
+                    "bad polygon (expected at least three 'lat lon' vertices separated by ';')"
+                        .into(),
                 );
             }
             polygon
@@ -295,8 +306,16 @@ fn hubs(table: Option<&Table>, cx: &Refs<'_>, errors: &mut Vec<ImportError>) -> 
             unique(&mut row, &mut seen, id);
         }
         if finish(row, errors) {
-            if let (Some(id), Some(name), Some(location), Some(chargers)) = (id, name, location, chargers) {
-                out.push(Hub { id: HubId(id), name, location, locality: locality.map(LocalityId), chargers });
+            if let (Some(id), Some(name), Some(location), Some(chargers)) =
+                (id, name, location, chargers)
+            {
+                out.push(Hub {
+                    id: HubId(id),
+                    name,
+                    location,
+                    locality: locality.map(LocalityId),
+                    chargers,
+                });
             }
         }
     }
@@ -342,7 +361,12 @@ fn pods(table: Option<&Table>, cx: &Refs<'_>, errors: &mut Vec<ImportError>) -> 
         }
         if finish(row, errors) {
             if let (Some(id), Some(name), Some(locality), Some(hub)) = (id, name, locality, hub) {
-                out.push(Pod { id: PodId(id), name, locality: LocalityId(locality), hub: HubId(hub) });
+                out.push(Pod {
+                    id: PodId(id),
+                    name,
+                    locality: LocalityId(locality),
+                    hub: HubId(hub),
+                });
             }
         }
     }
@@ -380,7 +404,11 @@ fn workers(table: Option<&Table>, cx: &Refs<'_>, errors: &mut Vec<ImportError>) 
         for (day, column) in WEEKDAYS.iter().enumerate() {
             week[day] = row.windows(column).and_then(|spans| {
                 if spans.len() > 1 {
-                    row.fail(column, ErrorCode::BadTime, "one span of hours per day (expected HH:MM-HH:MM)".into());
+                    row.fail(
+                        column,
+                        ErrorCode::BadTime,
+                        "one span of hours per day (expected HH:MM-HH:MM)".into(),
+                    );
                 }
                 spans.first().copied()
             });
@@ -398,7 +426,9 @@ fn workers(table: Option<&Table>, cx: &Refs<'_>, errors: &mut Vec<ImportError>) 
             unique(&mut row, &mut seen, id);
         }
         if finish(row, errors) {
-            if let (Some(id), Some(name), Some(role), Some(pod), Some(hub)) = (id, name, role, pod, hub) {
+            if let (Some(id), Some(name), Some(role), Some(pod), Some(hub)) =
+                (id, name, role, pod, hub)
+            {
                 out.push(Worker {
                     id: WorkerId(id),
                     name,
@@ -444,12 +474,20 @@ fn absences(table: Option<&Table>, cx: &Refs<'_>, errors: &mut Vec<ImportError>)
             (Some(start), Some(end)) => {
                 let span = TimeSpan::new(start, end);
                 if span.is_none() {
-                    row.fail("end", ErrorCode::BadTime, format!("the absence ends ({end}) before it starts ({start})"));
+                    row.fail(
+                        "end",
+                        ErrorCode::BadTime,
+                        format!("the absence ends ({end}) before it starts ({start})"),
+                    );
                 }
                 span
             }
             _ if row.ok() => {
-                row.fail("end", ErrorCode::BadTime, "give both start and end, or neither for a whole day".into());
+                row.fail(
+                    "end",
+                    ErrorCode::BadTime,
+                    "give both start and end, or neither for a whole day".into(),
+                );
                 None
             }
             _ => None,
@@ -487,7 +525,11 @@ fn children(table: Option<&Table>, cx: &Refs<'_>, errors: &mut Vec<ImportError>)
             let plan = PlanType::from_code(&code);
             if plan.is_none() {
                 let codes: Vec<&str> = PlanType::ALL.iter().map(|p| p.code()).collect();
-                row.fail("plan", ErrorCode::BadValue, format!("bad plan '{code}' (expected one of {})", codes.join(", ")));
+                row.fail(
+                    "plan",
+                    ErrorCode::BadValue,
+                    format!("bad plan '{code}' (expected one of {})", codes.join(", ")),
+                );
             }
             plan
         });
@@ -513,7 +555,11 @@ fn children(table: Option<&Table>, cx: &Refs<'_>, errors: &mut Vec<ImportError>)
         let visit_minutes = row.count("visit_minutes", 60).and_then(|m| {
             let minutes = u16::try_from(m).ok().filter(|m| (1..=720).contains(m));
             if minutes.is_none() {
-                row.fail("visit_minutes", ErrorCode::BadValue, format!("bad visit length {m} (expected 1 to 720 minutes)"));
+                row.fail(
+                    "visit_minutes",
+                    ErrorCode::BadValue,
+                    format!("bad visit length {m} (expected 1 to 720 minutes)"),
+                );
             }
             minutes
         });
@@ -530,8 +576,15 @@ fn children(table: Option<&Table>, cx: &Refs<'_>, errors: &mut Vec<ImportError>)
             unique(&mut row, &mut seen, id);
         }
         if finish(row, errors) {
-            if let (Some(id), Some(plan), Some(plan_start), Some(pod), Some(allocated), Some(home), Some(visit_minutes)) =
-                (id, plan, plan_start, pod, allocated, home, visit_minutes)
+            if let (
+                Some(id),
+                Some(plan),
+                Some(plan_start),
+                Some(pod),
+                Some(allocated),
+                Some(home),
+                Some(visit_minutes),
+            ) = (id, plan, plan_start, pod, allocated, home, visit_minutes)
             {
                 out.push(Child {
                     id: ChildId(id),
@@ -585,20 +638,34 @@ fn cars(table: Option<&Table>, cx: &Refs<'_>, errors: &mut Vec<ImportError>) -> 
         }
         if let (Some(usable), Some(charge)) = (usable, charge) {
             if charge > usable {
-                row.fail("charge_kwh", ErrorCode::BadBattery, format!("charge {charge} kWh is more than the usable {usable} kWh"));
+                row.fail(
+                    "charge_kwh",
+                    ErrorCode::BadBattery,
+                    format!("charge {charge} kWh is more than the usable {usable} kWh"),
+                );
             }
             if reserve > usable {
-                row.fail("reserve_kwh", ErrorCode::BadBattery, format!("reserve {reserve} kWh is more than the usable {usable} kWh"));
+                row.fail(
+                    "reserve_kwh",
+                    ErrorCode::BadBattery,
+                    format!("reserve {reserve} kWh is more than the usable {usable} kWh"),
+                );
             }
             if usable == 0.0 {
-                row.fail("usable_kwh", ErrorCode::BadBattery, "a car needs a usable capacity above 0 kWh".into());
+                row.fail(
+                    "usable_kwh",
+                    ErrorCode::BadBattery,
+                    "a car needs a usable capacity above 0 kWh".into(),
+                );
             }
         }
         if let Some(id) = &id {
             unique(&mut row, &mut seen, id);
         }
         if finish(row, errors) {
-            if let (Some(id), Some(hub), Some(usable_kwh), Some(kwh_per_km), Some(charge_kwh)) = (id, hub, usable, per_km, charge) {
+            if let (Some(id), Some(hub), Some(usable_kwh), Some(kwh_per_km), Some(charge_kwh)) =
+                (id, hub, usable, per_km, charge)
+            {
                 out.push(Car {
                     id: CarId(id),
                     model,
@@ -627,7 +694,11 @@ fn outages(table: Option<&Table>, cx: &Refs<'_>, cars: &mut [Car], errors: &mut 
         let until = row.required_datetime("until");
         if let (Some(from), Some(until)) = (from, until) {
             if until <= from {
-                row.fail("until", ErrorCode::BadDate, format!("the outage ends ({until}) before it starts ({from})"));
+                row.fail(
+                    "until",
+                    ErrorCode::BadDate,
+                    format!("the outage ends ({until}) before it starts ({from})"),
+                );
             }
         }
         if finish(row, errors) {

@@ -71,26 +71,38 @@ pub fn read(
     let headers = match reader.headers() {
         Ok(headers) => headers.clone(),
         Err(e) => {
-            errors.push(error(1, "", ErrorCode::Unreadable, format!("cannot read the header: {e}")));
+            errors.push(error(
+                1,
+                "",
+                ErrorCode::Unreadable,
+                format!("cannot read the header: {e}"),
+            ));
             return None;
         }
     };
     let mut index = BTreeMap::new();
     for (position, header) in headers.iter().enumerate() {
         let header = normalise(header);
-        let found = columns.iter().find(|c| c.name == header || c.aliases.contains(&header.as_str()));
+        let found =
+            columns.iter().find(|c| c.name == header || c.aliases.contains(&header.as_str()));
         if let Some(column) = found {
             index.entry(column.name).or_insert(position);
         }
     }
-    let missing: Vec<&str> =
-        columns.iter().filter(|c| c.required && !index.contains_key(c.name)).map(|c| c.name).collect();
+    let missing: Vec<&str> = columns
+        .iter()
+        .filter(|c| c.required && !index.contains_key(c.name))
+        .map(|c| c.name)
+        .collect();
     for name in &missing {
         errors.push(error(
             1,
             name,
             ErrorCode::MissingColumn,
-            format!("missing required column '{name}' (header: {})", headers.iter().collect::<Vec<_>>().join(",")),
+            format!(
+                "missing required column '{name}' (header: {})",
+                headers.iter().collect::<Vec<_>>().join(",")
+            ),
         ));
     }
     if !missing.is_empty() {
@@ -101,15 +113,25 @@ pub fn read(
         let row = n + 2;
         match record {
             Ok(record) if record.len() == headers.len() => rows.push((row, record)),
-            Ok(record) if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) => {}
+            Ok(record)
+                if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) => {}
             Ok(record) => errors.push(error(
                 row,
                 "",
                 ErrorCode::WrongFieldCount,
-                format!("wrong number of fields: {} (the header has {})", record.len(), headers.len()),
+                format!(
+                    "wrong number of fields: {} (the header has {})",
+                    record.len(),
+                    headers.len()
+                ),
             )),
             Err(e) => {
-                errors.push(error(row, "", ErrorCode::Unreadable, format!("cannot read the row: {e}")));
+                errors.push(error(
+                    row,
+                    "",
+                    ErrorCode::Unreadable,
+                    format!("cannot read the row: {e}"),
+                ));
                 break;
             }
         }
@@ -190,7 +212,11 @@ impl Row<'_> {
         match parsed {
             Ok(date) => Some(date),
             Err(_) => {
-                self.fail(column, ErrorCode::BadDate, format!("bad date '{text}' (expected YYYY-MM-DD)"));
+                self.fail(
+                    column,
+                    ErrorCode::BadDate,
+                    format!("bad date '{text}' (expected YYYY-MM-DD)"),
+                );
                 None
             }
         }
@@ -199,7 +225,11 @@ impl Row<'_> {
     /// A date that must be present.
     pub fn required_date(&mut self, column: &str) -> Option<NaiveDate> {
         if self.text(column).is_empty() {
-            self.fail(column, ErrorCode::MissingValue, "missing value (expected YYYY-MM-DD)".into());
+            self.fail(
+                column,
+                ErrorCode::MissingValue,
+                "missing value (expected YYYY-MM-DD)".into(),
+            );
             return None;
         }
         self.date(column)
@@ -248,7 +278,10 @@ impl Row<'_> {
                     self.fail(
                         column,
                         ErrorCode::BadTime,
-                        format!("bad time window '{}' (expected HH:MM-HH:MM, opening before closing)", part.trim()),
+                        format!(
+                            "bad time window '{}' (expected HH:MM-HH:MM, opening before closing)",
+                            part.trim()
+                        ),
                     );
                     return None;
                 }
@@ -303,7 +336,11 @@ impl Row<'_> {
             "yes" | "y" | "true" | "1" => true,
             "no" | "n" | "false" | "0" => false,
             _ => {
-                self.fail(column, ErrorCode::BadValue, format!("bad yes/no value '{text}' (expected yes or no)"));
+                self.fail(
+                    column,
+                    ErrorCode::BadValue,
+                    format!("bad yes/no value '{text}' (expected yes or no)"),
+                );
                 default
             }
         }

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 /// A number with at most `decimals` decimals, trailing zeros dropped (`0.5`, `37.9`, `7`).
 fn num(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    let text =
+        if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
     if text == "-0" {
         "0".to_owned()
     } else {
@@ -66,8 +67,10 @@ pub fn files(data: &Dataset) -> BTreeMap<&'static str, Vec<u8>> {
                 .iter()
                 .map(|l| {
                     let ring = l.boundary.exterior();
-                    let mut points: Vec<String> =
-                        ring.points().map(|p| format!("{} {}", coord(p.y()), coord(p.x()))).collect();
+                    let mut points: Vec<String> = ring
+                        .points()
+                        .map(|p| format!("{} {}", coord(p.y()), coord(p.x())))
+                        .collect();
                     // geo closes the ring; the file leaves it closed implicitly.
                     if ring.is_closed() && points.len() > 1 {
                         points.pop();
@@ -86,7 +89,14 @@ pub fn files(data: &Dataset) -> BTreeMap<&'static str, Vec<u8>> {
                 .map(|h| {
                     let [lat, lon] = loc(h.location);
                     let locality = h.locality.as_ref().map(ToString::to_string).unwrap_or_default();
-                    vec![h.id.to_string(), h.name.clone(), lat, lon, locality, h.chargers.to_string()]
+                    vec![
+                        h.id.to_string(),
+                        h.name.clone(),
+                        lat,
+                        lon,
+                        locality,
+                        h.chargers.to_string(),
+                    ]
                 })
                 .collect(),
         ),
@@ -110,12 +120,18 @@ pub fn files(data: &Dataset) -> BTreeMap<&'static str, Vec<u8>> {
             &["id", "name", "locality", "hub"],
             data.pods
                 .iter()
-                .map(|p| vec![p.id.to_string(), p.name.clone(), p.locality.to_string(), p.hub.to_string()])
+                .map(|p| {
+                    vec![
+                        p.id.to_string(),
+                        p.name.clone(),
+                        p.locality.to_string(),
+                        p.hub.to_string(),
+                    ]
+                })
                 .collect(),
         ),
     );
-    let mut worker_header =
-        vec!["id", "name", "role", "pod", "base_hub", "home_lat", "home_lon"];
+    let mut worker_header = vec!["id", "name", "role", "pod", "base_hub", "home_lat", "home_lon"];
     worker_header.extend(WEEKDAYS);
     worker_header.extend(["can_drive", "own_car", "skills"]);
     out.insert(
@@ -135,7 +151,9 @@ pub fn files(data: &Dataset) -> BTreeMap<&'static str, Vec<u8>> {
                         home_lat,
                         home_lon,
                     ];
-                    row.extend(w.pattern.0.iter().map(|d| d.map(|s| s.to_string()).unwrap_or_default()));
+                    row.extend(
+                        w.pattern.0.iter().map(|d| d.map(|s| s.to_string()).unwrap_or_default()),
+                    );
                     row.push(flag(w.can_drive));
                     row.push(flag(w.own_car));
                     row.push(w.skills.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(";"));
@@ -151,9 +169,17 @@ pub fn files(data: &Dataset) -> BTreeMap<&'static str, Vec<u8>> {
             data.absences
                 .iter()
                 .map(|a| {
-                    let (start, end) =
-                        a.span.map(|s| (s.start.to_string(), s.end.to_string())).unwrap_or_default();
-                    vec![a.worker.to_string(), date(Some(a.date)), a.kind.code().to_owned(), start, end]
+                    let (start, end) = a
+                        .span
+                        .map(|s| (s.start.to_string(), s.end.to_string()))
+                        .unwrap_or_default();
+                    vec![
+                        a.worker.to_string(),
+                        date(Some(a.date)),
+                        a.kind.code().to_owned(),
+                        start,
+                        end,
+                    ]
                 })
                 .collect(),
         ),
@@ -220,7 +246,16 @@ pub fn files(data: &Dataset) -> BTreeMap<&'static str, Vec<u8>> {
     out.insert(
         files::CARS,
         csv_bytes(
-            &["id", "model", "hub", "usable_kwh", "kwh_per_km", "reserve_kwh", "charger_kw", "charge_kwh"],
+            &[
+                "id",
+                "model",
+                "hub",
+                "usable_kwh",
+                "kwh_per_km",
+                "reserve_kwh",
+                "charger_kw",
+                "charge_kwh",
+            ],
             data.cars
                 .iter()
                 .map(|c| {
@@ -260,7 +295,10 @@ pub fn files(data: &Dataset) -> BTreeMap<&'static str, Vec<u8>> {
         files::HOLIDAYS,
         csv_bytes(
             &["date", "name"],
-            extra_holidays(&data.calendar).into_iter().map(|d| vec![date(Some(d)), String::new()]).collect(),
+            extra_holidays(&data.calendar)
+                .into_iter()
+                .map(|d| vec![date(Some(d)), String::new()])
+                .collect(),
         ),
     );
     out
