@@ -1,5 +1,7 @@
 //! The one integration test binary: each module tests one area through the public API.
 
+mod fixtures;
 mod horizon;
+mod import;
 mod rules;
 mod tidy;
