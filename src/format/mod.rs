@@ -1,3 +1,5 @@
 //! The edge where files and wire formats meet the domain: the only home of serde and csv.
+pub mod json;
 pub mod policy;
 pub mod svg;
+pub mod table;
