@@ -74,7 +74,9 @@ pub fn car_usage(model: &Model, column: &Column) -> Vec<(usize, usize, f64)> {
 
 fn build(model: &Model, columns: &[Column], integer: bool) -> Built {
     let mut vars = ProblemVariables::new();
-    let def = || if integer { variable().binary() } else { variable().min(0.0).max(1.0) };
+    // No upper bounds in the LP: they are implied by the rows, and a bound at 1 would take duals
+    // of its own, leaving columns with negative reduced cost at the optimum.
+    let def = || if integer { variable().binary() } else { variable().min(0.0) };
     let x: Vec<Variable> = columns.iter().map(|_| vars.add(def())).collect();
     let n_visits = model.problem.visits.len();
     let u: Vec<Variable> = (0..n_visits).map(|_| vars.add(def())).collect();
