@@ -43,10 +43,7 @@ pub fn assign_cars(model: &Model, days: &mut [Option<Column>]) -> CarPlan {
     }
 }
 
-fn try_assign(
-    model: &Model,
-    days: &[Option<Column>],
-) -> Result<Cars, (usize, usize, NoCar)> {
+fn try_assign(model: &Model, days: &[Option<Column>]) -> Result<Cars, (usize, usize, NoCar)> {
     let mut cars: Vec<Vec<Option<usize>>> =
         days.iter().map(|d| d.as_ref().map_or(Vec::new(), |c| vec![None; c.trips.len()])).collect();
     let mut trips: Vec<(u32, u32, usize, usize)> = Vec::new();

@@ -201,16 +201,61 @@ fn schedule_in(
         return None;
     }
     let latest_depart = latest_depart.max(depart);
+    let depart = push_waits_forward(model, mode, worker.point(from), &mut stops, depart);
     Some(TripPlan { mode, from, to, depart, stops, back, km, travel, latest_depart })
+}
+
+/// Moves each stop but the last as late as it can go without delaying the next (so the trip's
+/// return stays the earliest), turning waits between stops into a later departure: the same
+/// cost, and the car is held for less. Returns the new departure.
+fn push_waits_forward(
+    model: &Model,
+    mode: Mode,
+    origin: usize,
+    stops: &mut [StopPlan],
+    depart: u32,
+) -> u32 {
+    let n = stops.len();
+    for k in (0..n.saturating_sub(1)).rev() {
+        let node = &model.nodes[stops[k].node];
+        let next = &model.nodes[stops[k + 1].node];
+        let duration = stops[k].end - stops[k].start;
+        let leg = model.leg(mode, node.point, next.point).seconds;
+        let range_end = node
+            .starts
+            .iter()
+            .find(|&&(e, l)| e <= stops[k].start && stops[k].start <= l)
+            .map_or(stops[k].start, |&(_, l)| l);
+        let latest = range_end.min(stops[k + 1].start - leg - duration);
+        if latest > stops[k].start {
+            stops[k].start = latest;
+            stops[k].end = latest + duration;
+        }
+        stops[k + 1].arrive = stops[k].end + leg;
+    }
+    let Some(first) = stops.first_mut() else { return depart };
+    let leg = model.leg(mode, origin, model.nodes[first.node].point).seconds;
+    first.arrive = first.start;
+    (first.start - leg).max(depart)
 }
 
 /// Schedules a whole day of worker `w` from trip specifications; `None` if infeasible (the last
 /// trip must end where the worker's day ends, and no visit may appear twice).
 pub fn schedule_day(model: &Model, w: usize, specs: &[TripSpec]) -> Option<Column> {
+    schedule_day_from(model, w, specs, model.workers[w].shift.0)
+}
+
+/// [`schedule_day`] with the first trip leaving no earlier than `ready`.
+pub fn schedule_day_from(
+    model: &Model,
+    w: usize,
+    specs: &[TripSpec],
+    ready: u32,
+) -> Option<Column> {
     let worker = &model.workers[w];
     let mut trips = Vec::with_capacity(specs.len());
     let mut from = worker.start;
-    let mut ready = worker.shift.0;
+    let mut ready = ready.max(worker.shift.0);
     let mut seen = Vec::new();
     for spec in specs {
         for &n in &spec.nodes {
