@@ -3,7 +3,7 @@
 //! reserve (charging at the hub's charger while parked). A trip that gets no car falls back to
 //! the worker's own car, then to walking, and otherwise its visits are left out with a reason.
 
-use super::column::{schedule_day, Column, TripSpec};
+use super::column::{schedule_day, schedule_day_from, Column, TripSpec};
 use super::model::{Mode, Model};
 use crate::domain::TimeOfDay;
 
@@ -21,7 +21,7 @@ type Cars = Vec<Vec<Option<usize>>>;
 
 /// Why a trip found no car.
 enum NoCar {
-    Busy { hub: usize, from: u32, to: u32 },
+    Busy { hub: usize, from: u32, to: u32, next_free: Option<u32> },
     Battery { hub: usize, km: f64, kwh: f64 },
 }
 
@@ -59,7 +59,7 @@ fn try_assign(model: &Model, days: &[Option<Column>]) -> Result<Cars, (usize, us
     let mut state: Vec<Option<(u32, f64)>> = vec![None; model.problem.cars.len()];
     for (depart, back, w, t) in trips {
         let Some(hub) = model.workers[w].hub else {
-            return Err((w, t, NoCar::Busy { hub: 0, from: depart, to: back }));
+            return Err((w, t, NoCar::Busy { hub: 0, from: depart, to: back, next_free: None }));
         };
         let km = days[w].as_ref().map_or(0.0, |c| c.trips[t].km);
         let mut best: Option<(f64, usize)> = None;
@@ -103,7 +103,26 @@ fn try_assign(model: &Model, days: &[Option<Column>]) -> Result<Cars, (usize, us
                     .fold(f64::INFINITY, f64::min);
                 return Err((w, t, NoCar::Battery { hub, km, kwh }));
             }
-            None => return Err((w, t, NoCar::Busy { hub, from: depart, to: back })),
+            None => {
+                // When the first car at the hub comes back (or out of service).
+                let next_free = model.hub_cars[hub]
+                    .iter()
+                    .filter_map(|&c| {
+                        let busy = state[c].map(|s| s.0).filter(|&last| last > depart);
+                        let out = model.problem.cars[c]
+                            .unavailable
+                            .iter()
+                            .filter(|s| s.start.0 < back && depart < s.end.0)
+                            .map(|s| s.end.0)
+                            .max();
+                        match (busy, out) {
+                            (Some(a), Some(b)) => Some(a.max(b)),
+                            (a, b) => a.or(b),
+                        }
+                    })
+                    .min();
+                return Err((w, t, NoCar::Busy { hub, from: depart, to: back, next_free }));
+            }
         }
     }
     Ok(cars)
@@ -120,16 +139,26 @@ fn fall_back(
 ) {
     let Some(column) = days[w].clone() else { return };
     let specs = column.specs();
+    // Cheapest of: the same day started when a car is back, the own car, walking.
+    let mut options: Vec<Column> = Vec::new();
+    if let NoCar::Busy { next_free: Some(free), .. } = why {
+        if t == 0 && free > column.trips[0].depart {
+            options.extend(schedule_day_from(model, w, &specs, free));
+        }
+    }
     for mode in [Mode::Own, Mode::Foot] {
         let mut candidate = specs.clone();
         candidate[t].mode = mode;
-        if let Some(day) = schedule_day(model, w, &candidate) {
-            days[w] = Some(day);
-            return;
-        }
+        options.extend(schedule_day(model, w, &candidate));
+    }
+    if let Some(best) =
+        options.into_iter().reduce(|a, b| if b.cost < a.cost - 1e-9 { b } else { a })
+    {
+        days[w] = Some(best);
+        return;
     }
     let (code, reason) = match why {
-        NoCar::Busy { hub, from, to } => {
+        NoCar::Busy { hub, from, to, .. } => {
             let n = model.hub_cars.get(hub).map_or(0, Vec::len);
             (
                 "NO_CAR_FREE",

@@ -9,10 +9,10 @@
 //! itself is the bound: [`BoundKind::ExactLp`]. The restricted master's value is never reported
 //! as a bound before that.
 
-use super::column::{schedule_day_from, Column};
-use super::master::{solve_lp, solve_mip, Duals};
-use super::model::{Mode, Model};
-use super::pricing::{price, reduced_cost, weak_bound, Effort};
+use super::column::Column;
+use super::master::{solve_lp, solve_mip};
+use super::model::Model;
+use super::pricing::{price, weak_bound, Effort};
 use super::{Progress, SolveError, SolveOptions};
 use crate::domain::BoundKind;
 use std::collections::BTreeSet;
@@ -46,7 +46,6 @@ pub fn solve(
     let mut bound_kind = BoundKind::Trivial;
     let mut iterations = 0;
     let mut timed_out = false;
-    let mut last_duals: Option<Duals> = None;
     loop {
         if options.should_stop() {
             timed_out = true;
@@ -57,7 +56,6 @@ pub fn solve(
         }
         let lp = solve_lp(model, &pool)?;
         iterations += 1;
-        last_duals = Some(lp.duals.clone());
         let weak: f64 = lp.value
             + (0..model.workers.len()).map(|w| weak_bound(model, &lp.duals, w)).sum::<f64>();
         if weak > bound || bound_kind == BoundKind::Trivial {
@@ -110,65 +108,36 @@ pub fn solve(
             break;
         }
     }
-    let mip_pool = with_later_variants(model, &pool, last_duals.as_ref(), &keys);
-    let pool = mip_pool;
-    let time_limit = options.remaining().map(|r| r.as_secs_f64());
-    let chosen = if time_limit.is_some_and(|t| t <= 0.0) {
-        None
-    } else {
-        solve_mip(model, &pool, &start, time_limit)?
-    };
-    let days = chosen.map(|chosen| {
-        let mut days: Vec<Option<Column>> = vec![None; model.workers.len()];
-        for c in chosen {
-            days[pool[c].worker] = Some(pool[c].clone());
-        }
-        days
-    });
-    Ok(Outcome { days, bound, bound_kind, iterations, columns: pool.len() as u32, timed_out })
+    let generated = pool.len() as u32;
+    let mut chosen = None;
+    if options.remaining().is_none_or(|r| !r.is_zero()) {
+        chosen = solve_mip(model, &pool, &start, options.remaining().map(|r| r.as_secs_f64()))?;
+    }
+    let days = chosen.map(|chosen| to_days(model, &pool, &chosen));
+    Ok(Outcome { days, bound, bound_kind, iterations, columns: generated, timed_out })
 }
 
-/// Variants for the integer solve of the promising columns that book pool cars: the same day
-/// started later in half-hour steps. Identical for the LP (same cost, same core), they let the
-/// MIP spread bookings over the day when the morning rush would need more cars than the hub has.
-fn with_later_variants(
-    model: &Model,
-    pool: &[Column],
-    duals: Option<&Duals>,
-    keys: &BTreeSet<(usize, Vec<usize>, Vec<u8>)>,
-) -> Vec<Column> {
-    let mut out = pool.to_vec();
-    let Some(duals) = duals else { return out };
-    let mut seen: BTreeSet<(usize, Vec<usize>, Vec<u32>)> = BTreeSet::new();
-    let _ = keys;
-    for column in pool {
-        if !column.trips.iter().any(|t| t.mode == Mode::Pool)
-            || reduced_cost(model, duals, column) > VARIANT_RC
-        {
-            continue;
-        }
-        let specs = column.specs();
-        let shift = model.workers[column.worker].shift;
-        let mut ready = column.trips[0].depart + VARIANT_STEP;
-        while ready < shift.1 {
-            if let Some(variant) = schedule_day_from(model, column.worker, &specs, ready) {
-                let departs = variant.trips.iter().map(|t| t.depart).collect();
-                if seen.insert((column.worker, variant.nodes().collect(), departs)) {
-                    ready = variant.trips[0].depart + VARIANT_STEP;
-                    out.push(variant);
-                    continue;
-                }
-            }
-            ready += VARIANT_STEP;
+/// Each worker's day from the chosen columns.
+fn to_days(model: &Model, pool: &[Column], chosen: &[usize]) -> Vec<Option<Column>> {
+    let mut days: Vec<Option<Column>> = vec![None; model.workers.len()];
+    for &c in chosen {
+        days[pool[c].worker] = Some(pool[c].clone());
+    }
+    days
+}
+
+/// The objective of a rota made of `days` (columns plus the penalties of visits left out).
+pub fn days_cost(model: &Model, days: &[Option<Column>]) -> f64 {
+    let mut covered = vec![false; model.problem.visits.len()];
+    let mut cost = 0.0;
+    for column in days.iter().flatten() {
+        cost += column.cost;
+        for n in column.nodes() {
+            covered[model.nodes[n].visit] = true;
         }
     }
-    out
+    cost + (0..covered.len()).filter(|&v| !covered[v]).map(|v| model.penalty[v]).sum::<f64>()
 }
-
-/// Columns within this reduced cost of the LP optimum get later variants for the MIP.
-const VARIANT_RC: f64 = 1.0;
-/// Variants start this many seconds apart.
-const VARIANT_STEP: u32 = 30 * 60;
 
 fn report(options: &SolveOptions, iterations: u32, columns: usize, lp_value: f64, bound: f64) {
     if let Some(progress) = options.progress {

@@ -104,6 +104,27 @@ pub fn construct(model: &Model) -> Construction {
     Construction { days }
 }
 
+/// Inserts visits `visits` into `days` where they fit (the pool counted from the days' own
+/// bookings); returns whether any went in.
+pub fn reinsert(model: &Model, days: &mut [Option<Column>], visits: &[usize]) -> bool {
+    let mut book = CarBook::new(model);
+    for column in days.iter().flatten() {
+        book.record(model, column);
+    }
+    let mut any = false;
+    for &v in visits {
+        if days.iter().flatten().flat_map(|c| c.nodes()).any(|n| model.nodes[n].visit == v) {
+            continue;
+        }
+        any |= if model.visit(v).joint {
+            insert_joint(model, days, &mut book, v)
+        } else {
+            insert_single(model, days, &mut book, v)
+        };
+    }
+    any
+}
+
 /// Workers who may make visit `v`, in the order to try them: allocated, pod, locality, others.
 fn candidates(model: &Model, v: usize) -> Vec<Vec<usize>> {
     let mut near = Vec::new();

@@ -128,9 +128,6 @@ fn build(model: &Model, columns: &[Column], integer: bool) -> Built {
             let r = if model.visit(v).joint { node_row[&n] } else { visit_row[v] };
             rows[r].0.add_mul(1.0, x[c]);
         }
-        if integer {
-            continue;
-        }
         for (hub, k, count) in car_usage(model, column) {
             let r = *car_row.entry((hub, k)).or_insert_with(|| {
                 rows.push((
@@ -143,55 +140,7 @@ fn build(model: &Model, columns: &[Column], integer: bool) -> Built {
             rows[r].0.add_mul(count, x[c]);
         }
     }
-    if integer {
-        booking_rows(model, columns, &x, &mut rows);
-    }
     Built { vars, x, u, y, objective, rows, visit_row, node_row, worker_row, car_row }
-}
-
-/// The MIP's car rows: the rota must book real cars, so each hub's pool trips are counted over
-/// their whole booking (departure to return) at every departure time, where the most trips
-/// overlap, against the cars in service then.
-fn booking_rows(
-    model: &Model,
-    columns: &[Column],
-    x: &[Variable],
-    rows: &mut Vec<(Expression, Sense, f64)>,
-) {
-    let mut trips: Vec<Vec<(u32, u32, usize)>> = vec![Vec::new(); model.problem.hubs.len()];
-    for (c, column) in columns.iter().enumerate() {
-        let Some(hub) = model.workers[column.worker].hub else { continue };
-        for trip in column.trips.iter().filter(|t| t.mode == Mode::Pool) {
-            trips[hub].push((trip.depart, trip.back, c));
-        }
-    }
-    for (hub, trips) in trips.iter_mut().enumerate() {
-        trips.sort();
-        let mut points: Vec<u32> = trips.iter().map(|t| t.0).collect();
-        points.dedup();
-        for p in points {
-            let cars = model.hub_cars[hub]
-                .iter()
-                .filter(|&&car| {
-                    !model.problem.cars[car]
-                        .unavailable
-                        .iter()
-                        .any(|s| s.start.0 <= p && p < s.end.0)
-                })
-                .count();
-            let mut row = Expression::default();
-            let mut n = 0;
-            for &(_, back, c) in trips.iter().take_while(|t| t.0 <= p) {
-                if p < back {
-                    row.add_mul(1.0, x[c]);
-                    n += 1;
-                }
-            }
-            if n > cars {
-                rows.push((row, Sense::Le, cars as f64));
-            }
-        }
-    }
 }
 
 fn solver_error(error: ResolutionError) -> SolveError {

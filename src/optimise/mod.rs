@@ -97,7 +97,7 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
     validate(problem)?;
     let model = model::Model::new(problem);
     let construction = heuristic::construct(&model);
-    let mut days = construction.days;
+    let days = construction.days;
     let mut report = SolveReport {
         objective: 0.0,
         bound: 0.0,
@@ -107,6 +107,7 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         millis: 0,
         timed_out: false,
     };
+    let mut candidates = Vec::new();
     if !options.should_stop() {
         let outcome = colgen::solve(&model, &days, options)?;
         report.bound = outcome.bound;
@@ -115,29 +116,41 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         report.columns = outcome.columns;
         report.timed_out = outcome.timed_out;
         if let Some(better) = outcome.days {
-            let cost = |d: &[Option<column::Column>]| -> f64 {
-                let made: f64 = d.iter().flatten().map(|c| c.cost).sum();
-                let covered: std::collections::BTreeSet<usize> = d
-                    .iter()
-                    .flatten()
-                    .flat_map(|c| c.nodes())
-                    .map(|n| model.nodes[n].visit)
-                    .collect();
-                let missed: f64 = (0..problem.visits.len())
-                    .filter(|v| !covered.contains(v))
-                    .map(|v| model.penalty[v])
-                    .sum();
-                made + missed
-            };
-            if cost(&better) < cost(&days) - 1e-9 {
-                days = better;
-            }
+            candidates.push(better);
         }
     } else {
         report.timed_out = true;
     }
-    let cars = cars::assign_cars(&model, &mut days);
+    candidates.insert(0, days);
+    // Cars last, for each candidate rota: the one cheapest after its trips got real cars wins.
+    let mut best: Option<(f64, Vec<Option<column::Column>>, cars::CarPlan)> = None;
+    for mut days in candidates {
+        let mut cars = cars::assign_cars(&model, &mut days);
+        if !cars.dropped.is_empty() {
+            // Put the visits the cars dropped back in wherever the pool still has room.
+            let dropped: Vec<usize> = cars.dropped.iter().map(|d| d.0).collect();
+            if heuristic::reinsert(&model, &mut days, &dropped) {
+                let again = cars::assign_cars(&model, &mut days);
+                let keep: Vec<_> =
+                    cars.dropped.into_iter().filter(|d| !covered(&model, &days, d.0)).collect();
+                cars = cars::CarPlan {
+                    cars: again.cars,
+                    dropped: keep.into_iter().chain(again.dropped).collect(),
+                };
+            }
+        }
+        let cost = colgen::days_cost(&model, &days);
+        if best.as_ref().is_none_or(|b| cost < b.0 - 1e-9) {
+            best = Some((cost, days, cars));
+        }
+    }
+    let (_, days, cars) = best.expect("the heuristic's rota is always a candidate");
     Ok(extract::to_rota(&model, &days, &cars, report))
+}
+
+/// Whether visit `v` is made in `days`.
+fn covered(model: &model::Model, days: &[Option<column::Column>], v: usize) -> bool {
+    days.iter().flatten().flat_map(|c| c.nodes()).any(|n| model.nodes[n].visit == v)
 }
 
 /// Checks the references the optimiser relies on.

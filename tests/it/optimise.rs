@@ -357,12 +357,8 @@ fn brute_force(problem: &DayProblem) -> f64 {
     let mut best = f64::INFINITY;
     let mut assignment = vec![0usize; n];
     loop {
-        let mut total = 0.0;
-        for v in 0..n {
-            if assignment[v] == k {
-                total += weights.missed_deadline;
-            }
-        }
+        let mut total =
+            weights.missed_deadline * assignment.iter().filter(|&&a| a == k).count() as f64;
         for w in 0..k {
             let mine: Vec<usize> = (0..n).filter(|&v| assignment[v] == w).collect();
             match best_route(problem, w, &mine) {
