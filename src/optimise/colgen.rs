@@ -9,7 +9,7 @@
 //! itself is the bound: [`BoundKind::ExactLp`]. The restricted master's value is never reported
 //! as a bound before that.
 
-use super::column::Column;
+use super::column::{schedule_day, Column, TripSpec};
 use super::master::{solve_lp, solve_mip};
 use super::model::Model;
 use super::pricing::{price, weak_bound, Effort};
@@ -42,6 +42,11 @@ pub fn solve(
     let mut pool: Vec<Column> = days.iter().flatten().cloned().collect();
     let start: Vec<usize> = (0..pool.len()).collect();
     let mut keys: BTreeSet<(usize, Vec<usize>, Vec<u8>)> = pool.iter().map(key).collect();
+    for column in seed_columns(model) {
+        if keys.insert(key(&column)) {
+            pool.push(column);
+        }
+    }
     let mut bound = 0.0f64;
     let mut bound_kind = BoundKind::Trivial;
     let mut iterations = 0;
@@ -64,6 +69,9 @@ pub fn solve(
         }
         let mut fresh = Vec::new();
         for w in 0..model.workers.len() {
+            if options.should_stop() {
+                break;
+            }
             fresh.extend(price(model, &lp.duals, w, Effort::HEURISTIC).columns);
         }
         if fresh.is_empty() {
@@ -74,6 +82,11 @@ pub fn solve(
             let mut lagrangian = lp.value;
             let mut all_exact = true;
             for w in 0..model.workers.len() {
+                if options.should_stop() {
+                    all_exact = false;
+                    lagrangian = f64::NEG_INFINITY;
+                    break;
+                }
                 let priced = price(model, &lp.duals, w, Effort::EXACT);
                 lagrangian += if priced.exact {
                     priced.min_rc
@@ -115,6 +128,31 @@ pub fn solve(
     }
     let days = chosen.map(|chosen| to_days(model, &pool, &chosen));
     Ok(Outcome { days, bound, bound_kind, iterations, columns: generated, timed_out })
+}
+
+/// One-visit days of every pod worker for every visit: they keep the first duals near the cost
+/// of making each visit alone, instead of near the penalty of leaving it out, which would send
+/// every worker's pricing after every visit.
+fn seed_columns(model: &Model) -> Vec<Column> {
+    let mut seeds = Vec::new();
+    for v in 0..model.problem.visits.len() {
+        for (w, worker) in model.workers.iter().enumerate() {
+            if worker.cost[v].is_none_or(|c| c > model.weights.pod_colleague) {
+                continue;
+            }
+            for &n in &model.visit_nodes[v] {
+                let best = worker
+                    .modes
+                    .iter()
+                    .filter_map(|&mode| {
+                        schedule_day(model, w, &[TripSpec { mode, to: worker.end, nodes: vec![n] }])
+                    })
+                    .reduce(|a, b| if b.cost < a.cost { b } else { a });
+                seeds.extend(best);
+            }
+        }
+    }
+    seeds
 }
 
 /// Each worker's day from the chosen columns.

@@ -125,18 +125,21 @@ pub fn reinsert(model: &Model, days: &mut [Option<Column>], visits: &[usize]) ->
     any
 }
 
-/// Workers who may make visit `v`, in the order to try them: allocated, pod, locality, others.
+/// Workers who may make visit `v`, in groups to try in turn: the pod (allocated worker
+/// included), the locality, everyone else.
 fn candidates(model: &Model, v: usize) -> Vec<Vec<usize>> {
+    let mut pod = Vec::new();
     let mut near = Vec::new();
     let mut far = Vec::new();
     for (w, worker) in model.workers.iter().enumerate() {
         match worker.cost[v] {
+            Some(c) if c <= model.weights.pod_colleague => pod.push(w),
             Some(c) if c <= model.weights.same_locality => near.push(w),
             Some(_) => far.push(w),
             None => {}
         }
     }
-    vec![near, far]
+    vec![pod, near, far]
 }
 
 fn insert_single(model: &Model, days: &mut [Option<Column>], book: &mut CarBook, v: usize) -> bool {

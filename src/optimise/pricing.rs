@@ -29,13 +29,17 @@ pub struct Effort {
     pub labels: usize,
     /// Most columns returned.
     pub columns: usize,
+    /// Most nodes (places and starts) kept per visit.
+    pub nodes_per_visit: usize,
 }
 
 impl Effort {
     /// A quick search over the most promising visits.
-    pub const HEURISTIC: Effort = Effort { candidates: 14, labels: 20_000, columns: 3 };
+    pub const HEURISTIC: Effort =
+        Effort { candidates: 10, labels: 3_000, columns: 3, nodes_per_visit: 4 };
     /// A complete search (within the bitset and a generous label cap).
-    pub const EXACT: Effort = Effort { candidates: 128, labels: 400_000, columns: 5 };
+    pub const EXACT: Effort =
+        Effort { candidates: 128, labels: 400_000, columns: 5, nodes_per_visit: usize::MAX };
 }
 
 /// What one pricing search found.
@@ -122,14 +126,19 @@ pub fn price(model: &Model, duals: &Duals, w: usize, effort: Effort) -> Priced {
     for (i, &(_, v)) in visits.iter().enumerate() {
         bit[v] = i as u128;
     }
-    let nodes: Vec<usize> = visits
-        .iter()
-        .flat_map(|&(_, v)| model.visit_nodes[v].iter().copied())
-        .filter(|&n| {
-            let v = model.nodes[n].visit;
-            duals.node[n] - worker.cost[v].unwrap_or(f64::INFINITY) > eps
-        })
-        .collect();
+    let mut nodes: Vec<usize> = Vec::new();
+    for &(_, v) in &visits {
+        let cost = worker.cost[v].unwrap_or(f64::INFINITY);
+        let mut mine: Vec<usize> =
+            model.visit_nodes[v].iter().copied().filter(|&n| duals.node[n] - cost > eps).collect();
+        if effort.nodes_per_visit < mine.len() {
+            // A quick search tries only the best-paid starts of a joint visit.
+            mine.sort_by(|&a, &b| duals.node[b].total_cmp(&duals.node[a]).then(a.cmp(&b)));
+            mine.truncate(effort.nodes_per_visit);
+            exact = false;
+        }
+        nodes.extend(mine);
+    }
     let profit_total: f64 = visits.iter().map(|p| p.0).sum();
     if nodes.is_empty() || -sigma - profit_total >= -eps {
         return Priced { columns: Vec::new(), min_rc: 0.0, exact };
