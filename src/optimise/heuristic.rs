@@ -23,30 +23,35 @@ impl CarBook {
         let Some(hub) = model.workers[column.worker].hub else {
             return column.trips.iter().all(|t| t.mode != Mode::Pool);
         };
-        let others: Vec<(u32, u32)> = self.bookings[hub]
-            .iter()
-            .filter(|b| b.0 != column.worker)
-            .map(|b| (b.1, b.2))
-            .collect();
         let cars = &model.hub_cars[hub];
-        let mut mine: Vec<(u32, u32)> = Vec::new();
-        for trip in column.trips.iter().filter(|t| t.mode == Mode::Pool) {
+        let pool: Vec<&super::column::TripPlan> =
+            column.trips.iter().filter(|t| t.mode == Mode::Pool).collect();
+        for (i, trip) in pool.iter().enumerate() {
             let (a, b) = (trip.depart, trip.back);
+            // Only bookings overlapping this trip matter: the other workers' and this day's own.
+            let overlapping: Vec<(u32, u32)> = self.bookings[hub]
+                .iter()
+                .filter(|o| o.0 != column.worker && o.1 < b && a < o.2)
+                .map(|o| (o.1, o.2))
+                .chain(pool[..i].iter().map(|t| (t.depart, t.back)).filter(|o| o.0 < b && a < o.1))
+                .collect();
             let free = cars
                 .iter()
                 .filter(|&&c| {
                     !model.problem.cars[c].unavailable.iter().any(|s| s.start.0 < b && a < s.end.0)
                 })
                 .count();
+            if overlapping.len() < free {
+                continue;
+            }
             let mut points = vec![a];
-            points.extend(others.iter().chain(&mine).map(|o| o.0).filter(|&p| a < p && p < b));
+            points.extend(overlapping.iter().map(|o| o.0).filter(|&p| a < p && p < b));
             for p in points {
-                let busy = others.iter().chain(&mine).filter(|o| o.0 <= p && p < o.1).count();
+                let busy = overlapping.iter().filter(|o| o.0 <= p && p < o.1).count();
                 if busy + 1 > free {
                     return false;
                 }
             }
-            mine.push((a, b));
         }
         true
     }
@@ -84,6 +89,7 @@ pub fn construct(model: &Model) -> Construction {
         let eligible = model.workers.iter().filter(|w| w.cost[v].is_some()).count() as u64;
         span * eligible.max(1)
     };
+    let flexibility: Vec<u64> = order.iter().map(|&v| flexibility(v)).collect();
     order.sort_by(|&a, &b| {
         let va = model.visit(a);
         let vb = model.visit(b);
@@ -91,7 +97,7 @@ pub fn construct(model: &Model) -> Construction {
             .total_cmp(&model.penalty[a])
             .then(vb.pin.is_some().cmp(&va.pin.is_some()))
             .then(vb.joint.cmp(&va.joint))
-            .then(flexibility(a).cmp(&flexibility(b)))
+            .then(flexibility[a].cmp(&flexibility[b]))
             .then(a.cmp(&b))
     });
     for v in order {
