@@ -43,6 +43,8 @@
 //! - [`Weights::overtime_minute`] per minute (seconds / 60) a worker is back after the shift end;
 //! - [`Weights::over_fair_share`] per visit a worker makes beyond their `fair_share`.
 
+pub mod build;
+
 use crate::domain::{
     ChildId, Endpoint, HubId, LocalityId, PodId, Skill, TimeOfDay, TimeSpan, VisitId, WorkerId,
 };

@@ -4,6 +4,8 @@
 //! validation (and, for views, redaction) happens.
 
 pub mod csv;
+pub mod json;
 pub mod policy;
 pub mod rules;
 pub mod svg;
+pub mod table;

@@ -1,1 +1,181 @@
 //! The day optimiser: column generation over worker-day plans on good_lp + HiGHS.
+//!
+//! [`plan_day`] runs, in order:
+//! 1. `heuristic`: cheapest insertion gives a feasible rota and the first columns in milliseconds;
+//! 2. `master` + `pricing`: the LP master (each visit once or paid as unscheduled, one day per
+//!    worker, pool cars per hub at each quarter-hour instant) and a labelling search over each
+//!    worker's trips priced by its duals, until no column prices out (the LP value is then an
+//!    exact bound) or the caller's stop fires (a Lagrangian bound is reported instead);
+//! 3. an integer solve (HiGHS MIP) over the columns found;
+//! 4. `cars`: concrete cars per trip, keeping charge above the reserve; trips that find none
+//!    fall back to the worker's own car, walking, or leave their visits out;
+//! 5. `explain`: a reason in words for every visit left out.
+//!
+//! The optimiser never reads the clock: the caller passes its stopwatch (`elapsed`) and a stop
+//! flag in [`SolveOptions`], and fills in [`SolveReport::millis`] itself.
+
+mod cars;
+mod colgen;
+mod column;
+mod explain;
+mod extract;
+mod heuristic;
+mod master;
+mod model;
+mod pricing;
+
+use crate::day::DayProblem;
+use crate::domain::{BoundKind, Rota, SolveReport};
+use std::time::Duration;
+
+/// How long to search and how to report, all supplied by the caller.
+pub struct SolveOptions<'a> {
+    /// The whole budget.
+    pub time_limit: Duration,
+    /// The caller's stopwatch: time spent since the solve began. `None` runs without a time limit
+    /// (deterministic, for tests), bounded only by `max_iterations` and `stop`.
+    pub elapsed: Option<&'a dyn Fn() -> Duration>,
+    /// Checked between steps: `true` stops the search and returns the best rota so far.
+    pub stop: Option<&'a dyn Fn() -> bool>,
+    /// Called after each column generation iteration.
+    pub progress: Option<&'a dyn Fn(&Progress)>,
+    /// At most this many column generation iterations.
+    pub max_iterations: u32,
+}
+
+impl SolveOptions<'_> {
+    /// Options with no clock and no callbacks: runs column generation to the end (or 500
+    /// iterations), deterministic.
+    pub fn untimed() -> SolveOptions<'static> {
+        SolveOptions {
+            time_limit: Duration::MAX,
+            elapsed: None,
+            stop: None,
+            progress: None,
+            max_iterations: 500,
+        }
+    }
+
+    /// Time left of the budget, `None` without a stopwatch.
+    fn remaining(&self) -> Option<Duration> {
+        self.elapsed.map(|elapsed| self.time_limit.saturating_sub(elapsed()))
+    }
+
+    /// Whether the search must stop now.
+    fn should_stop(&self) -> bool {
+        self.stop.is_some_and(|stop| stop()) || self.remaining().is_some_and(|r| r.is_zero())
+    }
+}
+
+/// Where a solve is, for a progress line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    /// Column generation iterations so far.
+    pub iterations: u32,
+    /// Columns in the master.
+    pub columns: u32,
+    /// The restricted master's LP value (not a bound).
+    pub lp_value: f64,
+    /// The best valid lower bound so far.
+    pub bound: f64,
+}
+
+/// Why no rota could be produced.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SolveError {
+    /// The problem refers to something that does not exist (a worker's hub with no point).
+    #[error("invalid day problem: {0}")]
+    Invalid(String),
+    /// HiGHS failed on a model it should solve (a bug to report, with the instance).
+    #[error("the LP solver failed: {0}")]
+    Solver(String),
+}
+
+/// Plans one day: the cheapest rota the search finds within the options' budget, with its
+/// objective, a valid lower bound and which kind of bound it is.
+pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, SolveError> {
+    validate(problem)?;
+    let model = model::Model::new(problem);
+    let construction = heuristic::construct(&model);
+    let days = construction.days;
+    let mut report = SolveReport {
+        objective: 0.0,
+        bound: 0.0,
+        bound_kind: BoundKind::Trivial,
+        iterations: 0,
+        columns: days.iter().flatten().count() as u32,
+        millis: 0,
+        timed_out: false,
+    };
+    let mut candidates = Vec::new();
+    if !options.should_stop() {
+        let outcome = colgen::solve(&model, &days, options)?;
+        report.bound = outcome.bound;
+        report.bound_kind = outcome.bound_kind;
+        report.iterations = outcome.iterations;
+        report.columns = outcome.columns;
+        report.timed_out = outcome.timed_out;
+        if let Some(better) = outcome.days {
+            candidates.push(better);
+        }
+    } else {
+        report.timed_out = true;
+    }
+    candidates.insert(0, days);
+    // Cars last, for each candidate rota: the one cheapest after its trips got real cars wins.
+    let mut best: Option<(f64, Vec<Option<column::Column>>, cars::CarPlan)> = None;
+    for mut days in candidates {
+        let mut cars = cars::assign_cars(&model, &mut days);
+        if !cars.dropped.is_empty() {
+            // Put the visits the cars dropped back in wherever the pool still has room.
+            let dropped: Vec<usize> = cars.dropped.iter().map(|d| d.0).collect();
+            if heuristic::reinsert(&model, &mut days, &dropped) {
+                let again = cars::assign_cars(&model, &mut days);
+                let keep: Vec<_> =
+                    cars.dropped.into_iter().filter(|d| !covered(&model, &days, d.0)).collect();
+                cars = cars::CarPlan {
+                    cars: again.cars,
+                    dropped: keep.into_iter().chain(again.dropped).collect(),
+                };
+            }
+        }
+        let cost = colgen::days_cost(&model, &days);
+        if best.as_ref().is_none_or(|b| cost < b.0 - 1e-9) {
+            best = Some((cost, days, cars));
+        }
+    }
+    let (_, days, cars) = best.expect("the heuristic's rota is always a candidate");
+    Ok(extract::to_rota(&model, &days, &cars, report))
+}
+
+/// Whether visit `v` is made in `days`.
+fn covered(model: &model::Model, days: &[Option<column::Column>], v: usize) -> bool {
+    days.iter().flatten().flat_map(|c| c.nodes()).any(|n| model.nodes[n].visit == v)
+}
+
+/// Checks the references the optimiser relies on.
+fn validate(problem: &DayProblem) -> Result<(), SolveError> {
+    let n = problem.matrix.len();
+    for worker in &problem.workers {
+        if worker.hub_point >= n || worker.home_point.is_some_and(|p| p >= n) {
+            return Err(SolveError::Invalid(format!(
+                "worker {} has a point outside the matrix",
+                worker.id
+            )));
+        }
+    }
+    for visit in &problem.visits {
+        if visit.places.iter().any(|p| p.point >= n) {
+            return Err(SolveError::Invalid(format!(
+                "visit {} has a place outside the matrix",
+                visit.id
+            )));
+        }
+    }
+    for car in &problem.cars {
+        if !problem.hubs.iter().any(|h| h.id == car.hub) {
+            return Err(SolveError::Invalid(format!("car {} is based at an unknown hub", car.id)));
+        }
+    }
+    Ok(())
+}

@@ -3,5 +3,6 @@
 mod fixtures;
 mod horizon;
 mod import;
+mod optimise;
 mod rules;
 mod tidy;

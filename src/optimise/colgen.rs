@@ -1,0 +1,197 @@
+//! The column generation loop: LP master, pricing (quick, then exact), bounds, and the final
+//! integer solve over the columns found.
+//!
+//! Bounds. After every LP solve, `z + sum over workers of min(0, least reduced cost)` is a
+//! Lagrangian (Farley) bound on every rota, because each worker makes at most one day (the
+//! convexity row). Where pricing was exact the least reduced cost is the search's minimum;
+//! elsewhere a weaker one needing no search is used (each visit's dual less its continuity cost,
+//! summed over the positive ones). When an exact round finds no negative column the LP value
+//! itself is the bound: [`BoundKind::ExactLp`]. The restricted master's value is never reported
+//! as a bound before that.
+
+use super::column::{schedule_day, Column, TripSpec};
+use super::master::{solve_lp, solve_mip};
+use super::model::Model;
+use super::pricing::{price, weak_bound, Effort};
+use super::{Progress, SolveError, SolveOptions};
+use crate::domain::BoundKind;
+use std::collections::BTreeSet;
+
+/// What the loop produced.
+pub struct Outcome {
+    /// The integer solution's days, per worker, if the MIP found one.
+    pub days: Option<Vec<Option<Column>>>,
+    /// The best bound.
+    pub bound: f64,
+    /// Its kind.
+    pub bound_kind: BoundKind,
+    /// Iterations.
+    pub iterations: u32,
+    /// Columns generated (including the heuristic's).
+    pub columns: u32,
+    /// Whether the stop fired before the search ended.
+    pub timed_out: bool,
+}
+
+/// Runs column generation from the heuristic's `days`, then the integer solve.
+pub fn solve(
+    model: &Model,
+    days: &[Option<Column>],
+    options: &SolveOptions,
+) -> Result<Outcome, SolveError> {
+    let mut pool: Vec<Column> = days.iter().flatten().cloned().collect();
+    let start: Vec<usize> = (0..pool.len()).collect();
+    let mut keys: BTreeSet<(usize, Vec<usize>, Vec<u8>)> = pool.iter().map(key).collect();
+    for column in seed_columns(model) {
+        if keys.insert(key(&column)) {
+            pool.push(column);
+        }
+    }
+    let mut bound = 0.0f64;
+    let mut bound_kind = BoundKind::Trivial;
+    let mut iterations = 0;
+    let mut timed_out = false;
+    loop {
+        if options.should_stop() {
+            timed_out = true;
+            break;
+        }
+        if iterations >= options.max_iterations {
+            break;
+        }
+        let lp = solve_lp(model, &pool)?;
+        iterations += 1;
+        let weak: f64 = lp.value
+            + (0..model.workers.len()).map(|w| weak_bound(model, &lp.duals, w)).sum::<f64>();
+        if weak > bound || bound_kind == BoundKind::Trivial {
+            bound = bound.max(weak);
+            bound_kind = BoundKind::Lagrangian;
+        }
+        let mut fresh = Vec::new();
+        for w in 0..model.workers.len() {
+            if options.should_stop() {
+                break;
+            }
+            fresh.extend(price(model, &lp.duals, w, Effort::HEURISTIC).columns);
+        }
+        if fresh.is_empty() {
+            if options.should_stop() {
+                timed_out = true;
+                break;
+            }
+            let mut lagrangian = lp.value;
+            let mut all_exact = true;
+            for w in 0..model.workers.len() {
+                if options.should_stop() {
+                    all_exact = false;
+                    lagrangian = f64::NEG_INFINITY;
+                    break;
+                }
+                let priced = price(model, &lp.duals, w, Effort::EXACT);
+                lagrangian += if priced.exact {
+                    priced.min_rc
+                } else {
+                    all_exact = false;
+                    weak_bound(model, &lp.duals, w).min(priced.min_rc)
+                };
+                fresh.extend(priced.columns);
+            }
+            if lagrangian > bound {
+                bound = lagrangian;
+                bound_kind = BoundKind::Lagrangian;
+            }
+            if fresh.is_empty() && all_exact {
+                bound = lp.value;
+                bound_kind = BoundKind::ExactLp;
+                report(options, iterations, pool.len(), lp.value, bound);
+                break;
+            }
+        }
+        let mut added = 0;
+        for column in fresh {
+            if keys.insert(key(&column)) {
+                pool.push(column);
+                added += 1;
+            }
+        }
+        report(options, iterations, pool.len(), lp.value, bound);
+        if added == 0 {
+            // Pricing only found columns already in the master: numerically converged, but the
+            // search cannot prove it, so the bound stays Lagrangian.
+            break;
+        }
+    }
+    let generated = pool.len() as u32;
+    let mut chosen = None;
+    if options.remaining().is_none_or(|r| !r.is_zero()) {
+        chosen = solve_mip(model, &pool, &start, options.remaining().map(|r| r.as_secs_f64()))?;
+    }
+    let days = chosen.map(|chosen| to_days(model, &pool, &chosen));
+    Ok(Outcome { days, bound, bound_kind, iterations, columns: generated, timed_out })
+}
+
+/// One-visit days of every pod worker for every visit: they keep the first duals near the cost
+/// of making each visit alone, instead of near the penalty of leaving it out, which would send
+/// every worker's pricing after every visit.
+fn seed_columns(model: &Model) -> Vec<Column> {
+    let mut seeds = Vec::new();
+    for v in 0..model.problem.visits.len() {
+        for (w, worker) in model.workers.iter().enumerate() {
+            if worker.cost[v].is_none_or(|c| c > model.weights.pod_colleague) {
+                continue;
+            }
+            for &n in &model.visit_nodes[v] {
+                let best = worker
+                    .modes
+                    .iter()
+                    .filter_map(|&mode| {
+                        schedule_day(model, w, &[TripSpec { mode, to: worker.end, nodes: vec![n] }])
+                    })
+                    .reduce(|a, b| if b.cost < a.cost { b } else { a });
+                seeds.extend(best);
+            }
+        }
+    }
+    seeds
+}
+
+/// Each worker's day from the chosen columns.
+fn to_days(model: &Model, pool: &[Column], chosen: &[usize]) -> Vec<Option<Column>> {
+    let mut days: Vec<Option<Column>> = vec![None; model.workers.len()];
+    for &c in chosen {
+        days[pool[c].worker] = Some(pool[c].clone());
+    }
+    days
+}
+
+/// The objective of a rota made of `days` (columns plus the penalties of visits left out).
+pub fn days_cost(model: &Model, days: &[Option<Column>]) -> f64 {
+    let mut covered = vec![false; model.problem.visits.len()];
+    let mut cost = 0.0;
+    for column in days.iter().flatten() {
+        cost += column.cost;
+        for n in column.nodes() {
+            covered[model.nodes[n].visit] = true;
+        }
+    }
+    cost + (0..covered.len()).filter(|&v| !covered[v]).map(|v| model.penalty[v]).sum::<f64>()
+}
+
+fn report(options: &SolveOptions, iterations: u32, columns: usize, lp_value: f64, bound: f64) {
+    if let Some(progress) = options.progress {
+        progress(&Progress { iterations, columns: columns as u32, lp_value, bound });
+    }
+}
+
+/// Identifies a column by worker, nodes and transports.
+fn key(column: &Column) -> (usize, Vec<usize>, Vec<u8>) {
+    let nodes = column.nodes().collect();
+    let modes = column
+        .trips
+        .iter()
+        .map(|t| t.mode as u8)
+        .chain([255])
+        .chain(column.trips.iter().map(|t| t.stops.len() as u8))
+        .collect();
+    (column.worker, nodes, modes)
+}
