@@ -25,6 +25,7 @@ pub mod day;
 pub mod domain;
 pub mod fixtures;
 pub mod format;
+pub mod horizon;
 pub mod optimise;
 pub mod rules;
 pub mod sim;

@@ -2,6 +2,8 @@
 
 mod check;
 mod gen;
+mod horizon;
 mod props;
+mod rules;
 mod solomon;
 mod tidy;
