@@ -332,8 +332,20 @@ fn earliest_start(place: &DayPlace, arrive: u32, duration: u32) -> u32 {
         .unwrap_or(arrive)
 }
 
-/// One trip per worker making `assigned[worker]` in order, each as early as it can.
-fn build_rota(problem: &DayProblem, assigned: &[Vec<usize>], transports: &[u8]) -> Rota {
+/// The transport a worker's trip takes for a drawn number: the first pool car (when there is
+/// one), their own car, or on foot.
+fn drawn_transport(problem: &DayProblem, draw: u8) -> Transport {
+    match (draw % 3, problem.cars.first()) {
+        (0, Some(car)) => Transport::PoolCar(car.id.clone()),
+        (2, _) => Transport::OnFoot,
+        _ => Transport::OwnCar,
+    }
+}
+
+/// One trip per worker making `assigned[worker]` in order by `transports[worker]`, each visit
+/// started as early as it can; the worker leaves just in time for the first visit (not before
+/// the shift starts).
+pub fn build_rota(problem: &DayProblem, assigned: &[Vec<usize>], transports: &[Transport]) -> Rota {
     let mut made = BTreeSet::new();
     let mut workers = Vec::new();
     for (w, worker) in problem.workers.iter().enumerate() {
@@ -342,19 +354,14 @@ fn build_rota(problem: &DayProblem, assigned: &[Vec<usize>], transports: &[u8]) 
             workers.push(WorkerDay { worker: worker.id.clone(), trips: Vec::new() });
             continue;
         }
-        let transport = match (transports[w] % 3, problem.cars.first()) {
-            (0, Some(car)) => Transport::PoolCar(car.id.clone()),
-            (2, _) => Transport::OnFoot,
-            _ => Transport::OwnCar,
-        };
+        let transport = transports[w].clone();
         let leg = |a, b| match transport {
             Transport::OnFoot => problem.matrix.walk(a, b),
             _ => problem.matrix.drive(a, b),
         };
         let mut position = endpoint_point(problem, worker, &worker.start);
-        let depart = worker.shift.start;
-        let mut clock = depart.seconds();
-        let mut stops = Vec::new();
+        let mut clock = worker.shift.start.seconds();
+        let mut stops: Vec<Stop> = Vec::new();
         for &v in visits {
             made.insert(v);
             let visit = &problem.visits[v];
@@ -372,6 +379,14 @@ fn build_rota(problem: &DayProblem, assigned: &[Vec<usize>], transports: &[u8]) 
             clock = start + visit.duration;
             position = place.point;
         }
+        let first_leg = leg(
+            endpoint_point(problem, worker, &worker.start),
+            problem.visits[visits[0]].places[0].point,
+        );
+        let depart = TimeOfDay(
+            (stops[0].start.seconds() - first_leg.seconds).max(worker.shift.start.seconds()),
+        );
+        stops[0].arrive = depart.plus(first_leg.seconds);
         let end_point = endpoint_point(problem, worker, &worker.end);
         let back = TimeOfDay(clock + leg(position, end_point).seconds);
         let trip = Trip {
@@ -392,6 +407,86 @@ fn build_rota(problem: &DayProblem, assigned: &[Vec<usize>], transports: &[u8]) 
         .map(|(_, v)| left_out(v))
         .collect();
     Rota { date: problem.date, workers, unscheduled, report: no_report() }
+}
+
+/// Every rota of at most one trip per worker that [`build_rota`] can make on a tiny day (no
+/// more than 2 workers and 4 visits): each non-joint visit left out or made by one worker, in
+/// every order, by every transport. Joint visits are left out. Each is a rota, feasible or not;
+/// the feasible ones bound the optimum from above.
+pub fn single_trip_rotas(problem: &DayProblem) -> Vec<Rota> {
+    let n_workers = problem.workers.len();
+    let n_visits = problem.visits.len();
+    assert!(n_workers <= 2 && n_visits <= 4, "too big to enumerate");
+    let mut transports = vec![Transport::OwnCar, Transport::OnFoot];
+    transports.extend(problem.cars.iter().map(|c| Transport::PoolCar(c.id.clone())));
+    let mut rotas = Vec::new();
+    let options = n_workers + 1;
+    for code in 0..options.pow(n_visits as u32) {
+        let mut assigned = vec![Vec::new(); n_workers];
+        let mut rest = code;
+        for v in 0..n_visits {
+            let choice = rest % options;
+            rest /= options;
+            if choice < n_workers && !problem.visits[v].joint {
+                assigned[choice].push(v);
+            }
+        }
+        for orders in permutations_per_worker(&assigned) {
+            for t in 0..transports.len().pow(n_workers as u32) {
+                let chosen: Vec<Transport> = (0..n_workers)
+                    .map(|w| {
+                        transports[(t / transports.len().pow(w as u32)) % transports.len()].clone()
+                    })
+                    .collect();
+                rotas.push(build_rota(problem, &orders, &chosen));
+            }
+        }
+    }
+    rotas
+}
+
+fn permutations(items: &[usize]) -> Vec<Vec<usize>> {
+    if items.len() <= 1 {
+        return vec![items.to_vec()];
+    }
+    let mut all = Vec::new();
+    for i in 0..items.len() {
+        let mut rest = items.to_vec();
+        let first = rest.remove(i);
+        for mut tail in permutations(&rest) {
+            tail.insert(0, first);
+            all.push(tail);
+        }
+    }
+    all
+}
+
+fn permutations_per_worker(assigned: &[Vec<usize>]) -> Vec<Vec<Vec<usize>>> {
+    let mut all = vec![Vec::new()];
+    for visits in assigned {
+        let mut next = Vec::new();
+        for prefix in &all {
+            for order in permutations(visits) {
+                let mut combined: Vec<Vec<usize>> = prefix.clone();
+                combined.push(order);
+                next.push(combined);
+            }
+        }
+        all = next;
+    }
+    all
+}
+
+/// Random tiny days (1-2 workers, 1-4 visits) for enumeration.
+pub fn tiny_day_problems() -> impl Strategy<Value = DayProblem> {
+    (
+        prop::collection::vec(point(), 1..=2),
+        prop::collection::vec(worker_spec(), 1..=2),
+        prop::collection::vec(visit_spec(), 1..=4),
+        prop::collection::vec(car_spec(), 0..=1),
+        prop::sample::select(vec![0.0, 1.0, 3.0]),
+    )
+        .prop_map(|(hubs, workers, visits, cars, walk)| build(hubs, workers, visits, cars, walk))
 }
 
 /// A random day and a random rota on it: each visit drawn for a worker (a joint visit also for
@@ -416,6 +511,8 @@ pub fn problems_with_rotas() -> impl Strategy<Value = (DayProblem, Rota)> {
                         }
                     }
                 }
+                let transports: Vec<Transport> =
+                    transports.iter().map(|&t| drawn_transport(&problem, t)).collect();
                 let rota = build_rota(&problem, &assigned, &transports);
                 (problem.clone(), rota)
             })

@@ -3,7 +3,10 @@
 //! The default budget is small enough for every `cargo test`; `PROPTEST_CASES=5000 cargo test
 //! --test it props` runs a long search.
 
-use crate::gen::{date, day_problems, left_out, problems_with_rotas, rota_leaving_everything_out};
+use crate::gen::{
+    date, day_problems, left_out, problems_with_rotas, rota_leaving_everything_out,
+    single_trip_rotas, tiny_day_problems,
+};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
@@ -104,4 +107,22 @@ fn the_generator_makes_some_feasible_rotas_that_make_visits() {
         }
     }
     assert!(feasible_with_visits >= 10, "only {feasible_with_visits} of 300");
+}
+
+/// The enumeration of tiny days finds feasible rotas that make visits, so a bound checked
+/// against it is checked against something.
+#[test]
+fn enumeration_finds_feasible_rotas_that_make_visits() {
+    let mut runner = TestRunner::deterministic();
+    let strategy = tiny_day_problems();
+    let mut days_with_one = 0;
+    for _ in 0..20 {
+        let problem = strategy.new_tree(&mut runner).unwrap().current();
+        let found = single_trip_rotas(&problem).iter().any(|rota| {
+            rota.workers.iter().any(|w| !w.trips.is_empty())
+                && check_rota(&problem, rota).is_feasible()
+        });
+        days_with_one += usize::from(found);
+    }
+    assert!(days_with_one >= 5, "only {days_with_one} of 20 days");
 }
