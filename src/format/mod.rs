@@ -7,5 +7,6 @@ pub mod csv;
 pub mod json;
 pub mod policy;
 pub mod rules;
+pub mod solomon;
 pub mod svg;
 pub mod table;

@@ -128,6 +128,22 @@ impl TravelMatrix {
         TravelMatrix { points, drive, walk }
     }
 
+    /// A matrix from explicit legs, row-major (`from * n + to`): for hand-built test days and
+    /// for benchmarks whose distances are not geographic (Solomon). `None` unless both `drive`
+    /// and `walk` hold exactly `n * n` legs for `n` points.
+    pub fn from_legs(
+        points: Vec<NamedPoint>,
+        drive: Vec<Leg>,
+        walk: Vec<Leg>,
+    ) -> Option<TravelMatrix> {
+        let n = points.len();
+        (drive.len() == n * n && walk.len() == n * n).then_some(TravelMatrix {
+            points,
+            drive,
+            walk,
+        })
+    }
+
     /// Replaces the driving legs named in `overrides` (by point keys), as a council's own matrix
     /// says. Pairs naming points the matrix does not hold are ignored: the override file covers
     /// the whole council, a day uses part of it.
