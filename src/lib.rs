@@ -21,6 +21,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod day;
 pub mod domain;
 pub mod fixtures;
@@ -29,4 +30,5 @@ pub mod horizon;
 pub mod optimise;
 pub mod rules;
 pub mod sim;
+pub mod store;
 pub mod travel;

@@ -1,5 +1,7 @@
 //! The command line: clap glue, one file per subcommand, each a thin call into the library.
 
+pub mod users;
+
 use clap::{Parser, Subcommand};
 
 /// Rounds plans the daily rounds of children's social workers: statutory visits, who makes
@@ -14,9 +16,14 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Manage users and their API tokens.
+    Users(users::UsersArgs),
+}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {}
+    match cli.command {
+        Command::Users(args) => users::run(args),
+    }
 }

@@ -2,4 +2,5 @@
 
 mod horizon;
 mod rules;
+mod store;
 mod tidy;
