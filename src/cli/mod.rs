@@ -1,5 +1,6 @@
 //! The command line: clap glue, one file per subcommand, each a thin call into the library.
 
+pub mod fixtures;
 pub mod users;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +18,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write the synthetic Medway council (or a bigger one) as CSV files.
+    Fixtures(fixtures::Args),
     /// Manage users and their API tokens.
     Users(users::UsersArgs),
 }
@@ -24,6 +27,7 @@ pub enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Fixtures(args) => fixtures::run(args),
         Command::Users(args) => users::run(args),
     }
 }

@@ -1,6 +1,8 @@
 //! The one integration test binary: each module tests one area through the public API.
 
+mod fixtures;
 mod horizon;
+mod import;
 mod rules;
 mod store;
 mod tidy;
