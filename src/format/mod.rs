@@ -4,6 +4,7 @@
 //! validation (and, for views, redaction) happens.
 
 pub mod csv;
+pub mod ics;
 pub mod policy;
 pub mod rules;
 pub mod svg;
