@@ -477,17 +477,22 @@ async fn at_risk(
     let mut children = Vec::new();
     for due in crate::rules::due_by(dataset, &rules, horizon) {
         let Some(child) = dataset.child(&due.child) else { continue };
+        let planned = scheduled.get(&child.id.0);
+        let overdue = (date - due.deadline).num_days();
+        // A child planned by their deadline is safe; an overdue one stays listed until seen.
         if !pods.contains(&child.pod)
-            || scheduled.get(&child.id.0).is_some_and(|day| *day <= due.deadline)
+            || (overdue <= 0 && planned.is_some_and(|d| *d <= due.deadline))
         {
             continue;
         }
         let mut reasons = Vec::new();
-        let overdue = (date - due.deadline).num_days();
         if overdue > 0 {
             reasons.push(format!("overdue by {overdue} days"));
         } else {
             reasons.push(format!("due by {} and not on a published rota", due.deadline));
+        }
+        if let Some(day) = planned {
+            reasons.push(format!("planned for {day}"));
         }
         if let Some(reason) = unscheduled.get(&child.id.0) {
             reasons.push(reason.clone());

@@ -46,8 +46,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             Options { solve_limit: Duration::from_secs(args.solve_seconds), ..Options::default() };
         let state = AppState::new(store.clone(), options);
         let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-            tracing::info!("shutting down");
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
         };
         api::serve(listener, state, shutdown).await?;
         store.close().await;
@@ -91,4 +91,27 @@ async fn seed_if_empty(store: &Store, args: &ServeArgs) -> anyhow::Result<Vec<(S
             .push((role.code().to_owned(), create_user(store, &user, crate::clock::now()).await?));
     }
     Ok(tokens)
+}
+
+/// Completes on Ctrl-C, or on SIGTERM (how service managers and containers stop a process).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -681,3 +681,39 @@ async fn health_and_openapi_list_every_route() {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
 }
+
+#[tokio::test]
+async fn children_at_risk_are_listed_until_a_published_rota_covers_them() {
+    let app = app().await;
+    let uri = format!("/api/v1/children/at-risk?date={}", day());
+    let before = app.json(Method::GET, &uri, Role::Officer, None).await;
+    let listed: BTreeSet<String> = before["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["child"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!listed.is_empty(), "children due in the pod: {before}");
+    assert!(before["children"].as_array().unwrap().iter().all(|c| c["pod"] == app.pod.as_str()));
+    assert!(before["children"][0]["reasons"].as_array().is_some_and(|r| !r.is_empty()));
+    let rota = app.publish_day().await;
+    let after = app.json(Method::GET, &uri, Role::Officer, None).await;
+    // Overdue children stay listed (their deadline is already missed); others planned drop out.
+    let still: BTreeSet<String> = after["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["reasons"][0].as_str().unwrap().starts_with("overdue"))
+        .map(|c| c["child"].as_str().unwrap().to_owned())
+        .collect();
+    let planned: BTreeSet<String> = rota["rota"]["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| stops_of(&rota, w["worker"].as_str().unwrap()))
+        .map(|s| s["child"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!planned.is_empty());
+    assert!(still.is_disjoint(&planned), "planned children are no longer at risk");
+    assert!(after["children"].as_array().unwrap().len() < listed.len());
+}
