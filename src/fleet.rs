@@ -148,3 +148,71 @@ pub fn utilisation(dataset: &Dataset, days: &[(NaiveDate, Vec<WorkerDay>)]) -> U
     result.co2_saved_kg = result.pool_km * CO2_KG_PER_KM;
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Stop, TimeOfDay, Trip, VisitId};
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    /// The first worker of the Medway fixture drives the first car of their hub to one child
+    /// and back, and drives their own car to another.
+    fn one_day(dataset: &Dataset) -> (Vec<(NaiveDate, Vec<WorkerDay>)>, f64, f64, CarId) {
+        let worker = dataset.workers.iter().find(|w| w.role.visits()).unwrap();
+        let car = dataset.cars.iter().find(|c| c.hub == worker.base_hub).unwrap();
+        let hub = dataset.hub(&worker.base_hub).unwrap();
+        let model = TravelModel::with_towns(dataset.towns.clone());
+        let (a, b) = (&dataset.children[0], &dataset.children[1]);
+        let stop = |child: &crate::domain::Child, start: u32| Stop {
+            visit: VisitId(child.id.0.clone()),
+            child: child.id.clone(),
+            place: 0,
+            arrive: TimeOfDay(start),
+            start: TimeOfDay(start),
+            end: TimeOfDay(start + 3600),
+        };
+        let trip = |transport, child, depart: u32| Trip {
+            transport,
+            from: Endpoint::Hub(hub.id.clone()),
+            depart: TimeOfDay(depart),
+            stops: vec![stop(child, depart + 1800)],
+            to: Endpoint::Hub(hub.id.clone()),
+            back: TimeOfDay(depart + 3 * 3600),
+        };
+        let trips = vec![
+            trip(Transport::PoolCar(car.id.clone()), a, 9 * 3600),
+            trip(Transport::OwnCar, b, 13 * 3600),
+        ];
+        let pool_km = 2.0 * model.road_km(hub.location, a.home.location);
+        let grey_km = 2.0 * model.road_km(hub.location, b.home.location);
+        (
+            vec![(day(), vec![WorkerDay { worker: worker.id.clone(), trips }])],
+            pool_km,
+            grey_km,
+            car.id.clone(),
+        )
+    }
+
+    #[test]
+    fn can_count_hours_km_energy_idle_cars_and_co2() {
+        let dataset = crate::fixtures::generate(1, 1);
+        let (days, pool_km, grey_km, car) = one_day(&dataset);
+        let figures = utilisation(&dataset, &days);
+        let used = &figures.cars[&car];
+        assert_eq!(used.trips, 1);
+        assert!((used.hours_booked - 3.0).abs() < 1e-9);
+        assert!((used.utilisation() - 3.0 / CAR_HOURS_PER_DAY).abs() < 1e-9);
+        assert!((used.km - pool_km).abs() < 1e-9 && pool_km > 0.0);
+        let kwh_per_km = dataset.cars.iter().find(|c| c.id == car).unwrap().kwh_per_km;
+        assert!((used.kwh - pool_km * kwh_per_km).abs() < 1e-9);
+        assert!((figures.grey_km - grey_km).abs() < 1e-9);
+        assert!((figures.co2_saved_kg - pool_km * CO2_KG_PER_KM).abs() < 1e-9);
+        let today = &figures.days[&day()];
+        assert_eq!(today.idle_cars as usize, dataset.cars.len() - 1);
+        let hub = &dataset.cars.iter().find(|c| c.id == car).unwrap().hub;
+        assert_eq!(today.hubs[hub].trips, 1);
+    }
+}

@@ -29,11 +29,22 @@ pub enum ApiError {
     Conflict(String),
     /// The planner could not plan; the published rota is unchanged.
     Unprocessable(String),
+    /// The body is over [`super::BODY_LIMIT`].
+    TooLarge,
     /// A server fault (logged, not shown).
     Internal(String),
 }
 
 impl ApiError {
+    /// A multipart failure: too large, or malformed in `field`.
+    pub fn multipart(field: &str, error: &axum::extract::multipart::MultipartError) -> ApiError {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::bad(field, error.body_text())
+        }
+    }
+
     /// A bad parameter.
     pub fn bad(field: &str, reason: impl Into<String>) -> ApiError {
         ApiError::BadRequest { field: field.to_owned(), reason: reason.into() }
@@ -89,6 +100,11 @@ impl IntoResponse for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "could not plan; the published rota is unchanged",
                 json!({ "reason": reason }),
+            ),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request body too large",
+                json!({"field": "body", "reason": format!("at most {} bytes", super::BODY_LIMIT)}),
             ),
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

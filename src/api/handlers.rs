@@ -73,14 +73,14 @@ async fn import(
     caller.require(&[Role::Admin])?;
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     while let Some(field) =
-        multipart.next_field().await.map_err(|e| ApiError::bad("body", e.body_text()))?
+        multipart.next_field().await.map_err(|e| ApiError::multipart("body", &e))?
     {
         let name = field
             .file_name()
             .or(field.name())
             .map(str::to_owned)
             .ok_or_else(|| ApiError::bad("body", "a part has no file name"))?;
-        let bytes = field.bytes().await.map_err(|e| ApiError::bad(&name, e.body_text()))?;
+        let bytes = field.bytes().await.map_err(|e| ApiError::multipart(&name, &e))?;
         files.insert(name, bytes.to_vec());
     }
     let dataset = crate::format::csv::load_files(&files).map_err(|e| ApiError::Import(e.errors))?;

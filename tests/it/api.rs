@@ -717,3 +717,40 @@ async fn children_at_risk_are_listed_until_a_published_rota_covers_them() {
     assert!(still.is_disjoint(&planned), "planned children are no longer at risk");
     assert!(after["children"].as_array().unwrap().len() < listed.len());
 }
+
+#[tokio::test]
+async fn refuses_a_second_solve_of_the_same_date_and_scope_while_one_runs() {
+    use std::sync::mpsc;
+    use std::sync::Mutex;
+    let (started_tx, started_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    let release_rx = Arc::new(Mutex::new(release_rx));
+    let greedy = greedy_planner();
+    let blocking: Planner = Arc::new(move |dataset, request| {
+        let _ = started_tx.send(());
+        let _ = release_rx.lock().unwrap().recv();
+        greedy(dataset, request)
+    });
+    let app = Arc::new(app_with(blocking).await);
+    let uri = format!("/api/v1/rotas/{}/generate?scope={}", day(), app.scope());
+    let first = {
+        let (app, uri) = (app.clone(), uri.clone());
+        tokio::spawn(async move { app.call(Method::POST, &uri, Some(Role::Admin), None).await })
+    };
+    let mut started_rx = started_rx;
+    started_rx.recv().await.unwrap();
+    let (status, text) = app.call(Method::POST, &uri, Some(Role::Admin), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    release_tx.send(()).unwrap();
+    assert_eq!(first.await.unwrap().0, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn refuses_a_body_over_the_limit() {
+    let app = app().await;
+    let mut files = BTreeMap::new();
+    files.insert("children.csv".to_owned(), "x".repeat(api::BODY_LIMIT + 1));
+    let (status, text) = app.import(Some(Role::Admin), &files).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
+    assert!(text.contains("\"field\":\"body\""), "problem details: {text}");
+}
