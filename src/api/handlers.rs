@@ -7,6 +7,7 @@ use super::error::ApiError;
 use super::scope::Scope;
 use super::solve::PlanRequest;
 use super::{AppState, Loaded};
+use crate::day::Pin;
 use crate::domain::{Stop, TimeOfDay, TimeSpan, WorkerId};
 use crate::store::{NewRota, Role, RotaStatus, StoredEvent, StoredPin};
 use axum::extract::rejection::JsonRejection;
@@ -164,9 +165,8 @@ async fn day_request(
 ) -> Result<PlanRequest, ApiError> {
     let mut pins = BTreeMap::new();
     for pin in state.store().pins_on(date).await? {
-        if let Some(worker) = pin.worker {
-            pins.insert(pin.visit, WorkerId(worker));
-        }
+        let start = pin.start.as_deref().and_then(parse_time);
+        pins.insert(pin.visit, Pin { worker: pin.worker.map(WorkerId), start });
     }
     let mut blocked: BTreeMap<WorkerId, Vec<TimeSpan>> = BTreeMap::new();
     let mut settled = BTreeSet::new();

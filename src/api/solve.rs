@@ -5,6 +5,7 @@
 //! the optimiser and tests with the greedy one; both answer the same [`PlanRequest`].
 
 use crate::api::scope::Scope;
+use crate::day::Pin;
 use crate::domain::{
     BoundKind, Dataset, Endpoint, Rota, SolveReport, Stop, TimeOfDay, TimeSpan, Transport, Trip,
     Unscheduled, VisitId, WorkerDay, WorkerId,
@@ -23,8 +24,8 @@ pub struct PlanRequest {
     pub date: NaiveDate,
     /// Whose visits and workers.
     pub scope: Scope,
-    /// Visit id -> the worker it is pinned to.
-    pub pins: BTreeMap<String, WorkerId>,
+    /// Visit id -> the officer's pin (a worker, a start, or both).
+    pub pins: BTreeMap<String, Pin>,
     /// Parts of the day a worker cannot work (a sickness from 10:00).
     pub blocked: BTreeMap<WorkerId, Vec<TimeSpan>>,
     /// Visits done or under way, kept as they are, per worker.
@@ -105,8 +106,9 @@ pub fn greedy(dataset: &Dataset, rules: &RulesTable, request: &PlanRequest) -> R
             continue;
         }
         let mut candidates: Vec<WorkerId> = Vec::new();
-        if let Some(pinned) = request.pins.get(&visit.0) {
-            candidates.push(pinned.clone());
+        let pin = request.pins.get(&visit.0);
+        if let Some(pinned) = pin.and_then(|p| p.worker.clone()) {
+            candidates.push(pinned);
         } else {
             candidates.push(child.allocated.clone());
             let colleagues = dataset.workers.iter().filter(|w| w.pod == child.pod);
@@ -122,7 +124,12 @@ pub fn greedy(dataset: &Dataset, rules: &RulesTable, request: &PlanRequest) -> R
                 .home
                 .windows
                 .iter()
-                .map(|w| (arrive.max(w.start), w.end))
+                .map(|w| match pin.and_then(|p| p.start) {
+                    // A pinned start is kept exactly, or the worker cannot take the visit.
+                    Some(pinned) if pinned >= arrive && pinned >= w.start => (pinned, w.end),
+                    Some(_) => (TimeOfDay::END_OF_DAY, w.end),
+                    None => (arrive.max(w.start), w.end),
+                })
                 .find(|(start, end)| start.plus(duration) <= *end)?
                 .0;
             let end = start.plus(duration);

@@ -754,3 +754,58 @@ async fn refuses_a_body_over_the_limit() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{text}");
     assert!(text.contains("\"field\":\"body\""), "problem details: {text}");
 }
+
+#[tokio::test]
+async fn a_pin_puts_the_visit_with_that_worker_at_that_time() {
+    let app = app().await;
+    let rota = app.publish_day().await;
+    // Take a visit someone else makes and pin it to our worker at 15:30 (when homes are open).
+    let workers = rota["rota"]["workers"].as_array().unwrap();
+    let visit = workers
+        .iter()
+        .filter(|w| w["worker"] != app.worker.as_str())
+        .flat_map(|w| stops_of(&rota, w["worker"].as_str().unwrap()))
+        .next()
+        .expect("another worker's visit");
+    let visit = visit["visit"].as_str().unwrap().to_owned();
+    let base = format!("/api/v1/rotas/{}", day());
+    let pin = json!({"visit": visit, "worker": app.worker, "start": "15:30"});
+    app.json(Method::POST, &format!("{base}/pins?scope={}", app.scope()), Role::Officer, Some(pin))
+        .await;
+    let again = app
+        .json(Method::POST, &format!("{base}/generate?scope={}", app.scope()), Role::Officer, None)
+        .await;
+    let mine = stops_of(&again, &app.worker);
+    let pinned = mine.iter().find(|s| s["visit"] == visit.as_str());
+    let left = again["rota"]["unscheduled"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["visit"] == visit.as_str());
+    match pinned {
+        Some(stop) => assert_eq!(stop["start"], "15:30:00"),
+        None => assert!(left, "the pinned visit is with {} or listed as left out", app.worker),
+    }
+    for other in again["rota"]["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["worker"] != app.worker.as_str())
+    {
+        let theirs = stops_of(&again, other["worker"].as_str().unwrap());
+        assert!(
+            theirs.iter().all(|s| s["visit"] != visit.as_str()),
+            "pinned visit made by someone else"
+        );
+    }
+    let (status, text) = app
+        .call(
+            Method::POST,
+            &format!("{base}/pins?scope={}", app.scope()),
+            Some(Role::Officer),
+            Some(json!({"visit": visit, "start": "25:99"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("\"field\":\"start\""), "{text}");
+}
