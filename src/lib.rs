@@ -19,14 +19,19 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod day;
 pub mod domain;
 pub mod fixtures;
+pub mod fleet;
 pub mod format;
 pub mod horizon;
 pub mod optimise;
 pub mod rules;
 pub mod sim;
+pub mod store;
+pub mod telemetry;
 pub mod travel;

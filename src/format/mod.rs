@@ -4,6 +4,7 @@
 //! validation (and, for views, redaction) happens.
 
 pub mod csv;
+pub mod ics;
 pub mod json;
 pub mod policy;
 pub mod rules;

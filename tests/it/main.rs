@@ -1,5 +1,6 @@
 //! The one integration test binary: each module tests one area through the public API.
 
+mod api;
 mod check;
 mod fixtures;
 mod gen;
@@ -9,4 +10,5 @@ mod optimise;
 mod props;
 mod rules;
 mod solomon;
+mod store;
 mod tidy;

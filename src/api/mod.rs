@@ -1,0 +1,168 @@
+//! The HTTP API under `/api/v1` (axum 0.8): one router per resource, the [`AppState`] they
+//! share, and [`serve`], which runs the router on a bound listener until a shutdown future ends.
+//!
+//! Solves are CPU-bound, so they run on tokio's blocking pool (`spawn_blocking`), never on the
+//! async workers; one solve per (date, scope) at a time, guarded by a std `Mutex` (it is never
+//! held across an `.await`). A failed solve stores nothing, so the published rota stays.
+
+pub mod auth;
+pub mod dto;
+pub mod error;
+mod handlers;
+mod me;
+pub mod openapi;
+pub mod scope;
+pub mod solve;
+
+use crate::clock::Clock;
+use crate::domain::Dataset;
+use crate::store::Store;
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use chrono::NaiveDate;
+use error::ApiError;
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// The largest request body accepted (an import of a large council's CSVs).
+pub const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// How the server is set up.
+#[derive(Clone)]
+pub struct Options {
+    /// Where "now" comes from.
+    pub clock: Clock,
+    /// The planner.
+    pub planner: solve::Planner,
+    /// How long a solve may take.
+    pub solve_limit: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            clock: Clock::System,
+            planner: solve::greedy_planner(),
+            solve_limit: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A dataset loaded from an import.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The import's version.
+    pub version: i64,
+    /// The data.
+    pub dataset: Dataset,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    options: Options,
+    cache: RwLock<Option<Arc<Loaded>>>,
+    solving: Mutex<BTreeSet<(NaiveDate, String)>>,
+}
+
+impl AppState {
+    /// A state over `store`.
+    pub fn new(store: Store, options: Options) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                options,
+                cache: RwLock::new(None),
+                solving: Mutex::new(BTreeSet::new()),
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.inner.options
+    }
+
+    /// The current instant.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.options.clock.now()
+    }
+
+    /// The latest imported dataset (parsed once, then cached until the next import).
+    pub async fn dataset(&self) -> Result<Arc<Loaded>, ApiError> {
+        if let Some(loaded) = self.inner.cache.read().expect("cache lock").clone() {
+            return Ok(loaded);
+        }
+        let Some(import) = self.store().latest_import().await? else {
+            return Err(ApiError::NotFound("no data imported yet: POST /api/v1/imports".into()));
+        };
+        let files =
+            import.files.into_iter().map(|(name, body)| (name, body.into_bytes())).collect();
+        let dataset = crate::format::csv::load_files(&files)
+            .map_err(|e| ApiError::Internal(format!("stored import does not parse: {e:?}")))?;
+        let loaded = Arc::new(Loaded { version: import.version, dataset });
+        *self.inner.cache.write().expect("cache lock") = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    fn set_dataset(&self, loaded: Arc<Loaded>) {
+        *self.inner.cache.write().expect("cache lock") = Some(loaded);
+    }
+
+    /// Marks (date, scope) as being solved; `None` if it already is. Dropping the guard ends it.
+    fn begin_solve(&self, date: NaiveDate, scope: String) -> Option<SolveGuard> {
+        let mut solving = self.inner.solving.lock().expect("solve lock");
+        solving
+            .insert((date, scope.clone()))
+            .then(|| SolveGuard { state: self.clone(), key: (date, scope) })
+    }
+}
+
+struct SolveGuard {
+    state: AppState,
+    key: (NaiveDate, String),
+}
+
+impl Drop for SolveGuard {
+    fn drop(&mut self) {
+        self.state.inner.solving.lock().expect("solve lock").remove(&self.key);
+    }
+}
+
+/// The whole application: the API routes with request ids, tracing and a body limit.
+pub fn router(state: AppState) -> Router {
+    let api = handlers::routes().merge(me::routes());
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", axum::routing::get(handlers::healthz))
+        .route("/readyz", axum::routing::get(handlers::readyz))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves the router on `listener` until `shutdown` completes, then lets requests in flight
+/// finish (graceful shutdown).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

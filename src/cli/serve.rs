@@ -1,0 +1,117 @@
+//! `rounds serve`: the API on a local address. On an empty database it imports the demo data
+//! and makes a demo token per role, and prints the URL and the tokens.
+
+use crate::api::{self, AppState, Options};
+use crate::store::{create_user, Role, Store, User};
+use anyhow::Context;
+use clap::Args;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Serve the API.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// The database: sqlite:... or postgres://...
+    #[arg(long, default_value = "sqlite://rounds.db")]
+    pub db: String,
+    /// The folder of CSVs imported into an empty database.
+    #[arg(long, default_value = "fixtures/medway")]
+    pub data: PathBuf,
+    /// Time limit of a solve, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub solve_seconds: u64,
+}
+
+/// Runs `rounds serve` until Ctrl-C.
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    crate::telemetry::init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let store =
+            Store::connect(&args.db).await.with_context(|| format!("opening {}", args.db))?;
+        let demo = seed_if_empty(&store, &args).await?;
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .with_context(|| format!("binding {}", args.addr))?;
+        let url = format!("http://{}", listener.local_addr()?);
+        println!("Rounds is serving {url}/api/v1 (OpenAPI: {url}/api/v1/openapi.json)");
+        for (role, token) in &demo {
+            println!("  demo token {role:<16} {token}");
+        }
+        let options =
+            Options { solve_limit: Duration::from_secs(args.solve_seconds), ..Options::default() };
+        let state = AppState::new(store.clone(), options);
+        let shutdown = async {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+        };
+        api::serve(listener, state, shutdown).await?;
+        store.close().await;
+        anyhow::Ok(())
+    })
+}
+
+/// Imports the demo data and makes one user per role when the database has no users.
+async fn seed_if_empty(store: &Store, args: &ServeArgs) -> anyhow::Result<Vec<(String, String)>> {
+    if store.count_users().await? > 0 {
+        return Ok(Vec::new());
+    }
+    let dataset = match store.latest_import().await? {
+        Some(_) => None,
+        None => {
+            let dataset = crate::format::csv::load_dir(&args.data).map_err(|e| {
+                anyhow::anyhow!("demo data in {} does not import: {e:?}", args.data.display())
+            })?;
+            let files: BTreeMap<String, String> = crate::format::csv::to_files(&dataset)
+                .into_iter()
+                .map(|(name, bytes)| (name, String::from_utf8_lossy(&bytes).into_owned()))
+                .collect();
+            store.save_import(&files, crate::clock::now(), "demo").await?;
+            Some(dataset)
+        }
+    };
+    let worker = dataset.as_ref().and_then(|d| {
+        d.workers.iter().find(|w| w.role.visits()).map(|w| (w.id.0.clone(), w.pod.0.clone()))
+    });
+    let (worker, pod) = worker.unwrap_or_else(|| ("W001".into(), "P01".into()));
+    let mut tokens = Vec::new();
+    for role in Role::ALL {
+        let user = User {
+            id: format!("demo-{}", role.code()),
+            role,
+            worker: (role == Role::SocialWorker).then(|| worker.clone()),
+            pod: matches!(role, Role::Officer | Role::PracticeManager).then(|| pod.clone()),
+            locality: None,
+        };
+        tokens
+            .push((role.code().to_owned(), create_user(store, &user, crate::clock::now()).await?));
+    }
+    Ok(tokens)
+}
+
+/// Completes on Ctrl-C, or on SIGTERM (how service managers and containers stop a process).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,61 @@
+//! The audit log: who read which child's personal data, or changed what, and when.
+//! Rows are only ever added.
+
+use super::{on_pool, Store, StoreError};
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+/// One audit row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When (RFC 3339).
+    pub at: String,
+    /// The user id.
+    pub who: String,
+    /// What was done, e.g. `read_plan`, `generate`, `publish`.
+    pub action: String,
+    /// What it was done to, e.g. `2026-11-23 pod:P01` or the child references read.
+    pub detail: String,
+}
+
+impl Store {
+    /// Adds an audit row.
+    pub async fn audit(
+        &self,
+        at: DateTime<Utc>,
+        who: &str,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("INSERT INTO audit (at, who, action, detail) VALUES ($1, $2, $3, $4)")
+                .bind(at.to_rfc3339())
+                .bind(who)
+                .bind(action)
+                .bind(detail)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// The latest `limit` audit rows, newest first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT at, who, action, detail FROM audit ORDER BY id DESC LIMIT $1")
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|row| {
+                    Ok(AuditEntry {
+                        at: row.try_get("at")?,
+                        who: row.try_get("who")?,
+                        action: row.try_get("action")?,
+                        detail: row.try_get("detail")?,
+                    })
+                })
+                .collect()
+        })
+    }
+}

@@ -1,0 +1,201 @@
+//! Persistence behind one type for both engines: SQLite (a file, in WAL mode) by default and
+//! PostgreSQL when the URL says `postgres://`.
+//!
+//! [`Store`] is an enum over the two pools, a closed set of two, so no trait objects are needed.
+//! Every query is a runtime `sqlx::query` written once: the [`on_pool`] macro repeats the same
+//! body for each engine, which type-checks it against both (sqlx's checked `query!` macros bind
+//! to one backend, sqlx issue 964). The SQL is the subset both engines share: `$1` placeholders,
+//! `RETURNING`, TEXT for dates and times (RFC 3339), BIGINT for numbers. Each engine has its own
+//! migrations folder (they differ only in how an id column counts), embedded in the binary.
+//!
+//! What is stored: each import as its raw CSV files (a dataset is re-parsed on load, so the
+//! CSV format stays the one definition of the data), rotas by date and scope as JSON bodies
+//! (never overwritten: each generate or publish adds a version), pins, events of the day, users
+//! with hashed tokens, and the audit log. Nothing here knows HTTP or the optimiser.
+
+mod audit;
+mod rotas;
+mod users;
+
+pub use audit::AuditEntry;
+pub use rotas::{NewRota, RotaStatus, StoredEvent, StoredPin, StoredRota};
+pub use users::{create_user, hash_token, new_token, rotate_feed_token, Role, User};
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::Row;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs the same body against whichever pool the store holds, binding `$pool` to it.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite($pool) => $body,
+            $crate::store::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// What can go wrong with storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL is neither `sqlite:` nor `postgres://`.
+    #[error("unsupported database URL '{0}' (expected sqlite:... or postgres://...)")]
+    BadUrl(String),
+    /// The database refused or failed a query.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value does not parse (a row written by something else).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// A unique key already exists (a user id or token taken).
+    #[error("already exists: {0}")]
+    Conflict(String),
+}
+
+/// The storage: one pool of one engine.
+#[derive(Clone, Debug)]
+pub enum Store {
+    /// An SQLite file (or memory database).
+    Sqlite(SqlitePool),
+    /// A PostgreSQL database.
+    Postgres(PgPool),
+}
+
+/// One stored import: its version and its raw files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredImport {
+    /// The import's version (increasing).
+    pub version: i64,
+    /// When it was imported (RFC 3339).
+    pub created_at: String,
+    /// File name to CSV text.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Store {
+    /// Opens (creating the SQLite file if missing) and migrates the database at `url`:
+    /// `sqlite:path`, `sqlite://path`, `sqlite::memory:` or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Store::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            // A memory database lives in one connection: every connection would get its own.
+            let max = if url.contains(":memory:") { 1 } else { 8 };
+            let pool = SqlitePoolOptions::new().max_connections(max).connect_with(options).await?;
+            Store::Sqlite(pool)
+        } else {
+            return Err(StoreError::BadUrl(url.to_owned()));
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Store::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Which engine: `sqlite` or `postgres`.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    /// Stores an import's raw files in one transaction; returns its version.
+    pub async fn save_import(
+        &self,
+        files: &BTreeMap<String, String>,
+        at: DateTime<Utc>,
+        by: &str,
+    ) -> Result<i64, StoreError> {
+        let at = at.to_rfc3339();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row = sqlx::query("INSERT INTO imports (created_at, created_by) VALUES ($1, $2) RETURNING id")
+                .bind(&at)
+                .bind(by)
+                .fetch_one(&mut *tx)
+                .await?;
+            let version: i64 = row.try_get("id")?;
+            for (name, body) in files {
+                sqlx::query("INSERT INTO import_files (import_id, name, body) VALUES ($1, $2, $3)")
+                    .bind(version)
+                    .bind(name)
+                    .bind(body)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(version)
+        })
+    }
+
+    /// The latest import, if any.
+    pub async fn latest_import(&self) -> Result<Option<StoredImport>, StoreError> {
+        on_pool!(self, pool => {
+            let Some(head) = sqlx::query("SELECT id, created_at FROM imports ORDER BY id DESC LIMIT 1")
+                .fetch_optional(pool)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let version: i64 = head.try_get("id")?;
+            let created_at: String = head.try_get("created_at")?;
+            let rows = sqlx::query("SELECT name, body FROM import_files WHERE import_id = $1 ORDER BY name")
+                .bind(version)
+                .fetch_all(pool)
+                .await?;
+            let mut files = BTreeMap::new();
+            for row in rows {
+                files.insert(row.try_get::<String, _>("name")?, row.try_get::<String, _>("body")?);
+            }
+            Ok(Some(StoredImport { version, created_at, files }))
+        })
+    }
+}
+
+/// Maps a unique-key violation to [`StoreError::Conflict`], other errors as they are.
+fn conflict(error: sqlx::Error, what: &str) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(what.to_owned())
+        }
+        _ => StoreError::Database(error),
+    }
+}
