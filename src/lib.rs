@@ -30,6 +30,7 @@ pub mod fleet;
 pub mod format;
 pub mod horizon;
 pub mod optimise;
+pub mod planner;
 pub mod rules;
 pub mod sim;
 pub mod store;

@@ -5,10 +5,10 @@ use super::auth::Caller;
 use super::dto::{parse_time, RotaDoc, VerdictDoc};
 use super::error::ApiError;
 use super::scope::Scope;
-use super::solve::PlanRequest;
 use super::{AppState, Loaded};
 use crate::day::Pin;
-use crate::domain::{Stop, TimeOfDay, TimeSpan, WorkerId};
+use crate::domain::{Dataset, TimeOfDay, TimeSpan, VisitId, WorkerId};
+use crate::planner::{visits_due, DayRequest};
 use crate::store::{NewRota, Role, RotaStatus, StoredEvent, StoredPin};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -150,23 +150,26 @@ async fn generate(
     let scope = parse_scope(&query)?;
     let loaded = state.dataset().await?;
     caller.may_plan(&scope, &loaded.dataset)?;
-    let request = day_request(&state, date, &scope, None).await?;
-    let answer = solve_and_store(&state, &caller, loaded, request).await?;
+    let request = day_request(&state, &loaded.dataset, date, &scope, None).await?;
+    let answer = solve_and_store(&state, &caller, loaded, &scope, request).await?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
-/// The request for a day: pins and events applied; with `replan`, the latest rota's visits
-/// that are done or under way at that time kept as they are.
+/// The request for a day: the visits due (within the policy's lookahead) in scope, pins and
+/// events applied; with `replan`, the latest rota's visits that started before that time
+/// pinned where they are, and nothing new before it.
 async fn day_request(
     state: &AppState,
+    dataset: &Dataset,
     date: NaiveDate,
     scope: &Scope,
     replan: Option<TimeOfDay>,
-) -> Result<PlanRequest, ApiError> {
+) -> Result<DayRequest, ApiError> {
+    let options = state.options();
     let mut pins = BTreeMap::new();
     for pin in state.store().pins_on(date).await? {
         let start = pin.start.as_deref().and_then(parse_time);
-        pins.insert(pin.visit, Pin { worker: pin.worker.map(WorkerId), start });
+        pins.insert(VisitId(pin.visit), Pin { worker: pin.worker.map(WorkerId), start });
     }
     let mut blocked: BTreeMap<WorkerId, Vec<TimeSpan>> = BTreeMap::new();
     let mut settled = BTreeSet::new();
@@ -179,33 +182,35 @@ async fn day_request(
                 }
             }
             (_, _, Some(visit)) => {
-                settled.insert(visit);
+                settled.insert(VisitId(visit));
             }
             _ => {}
         }
     }
-    let mut kept: BTreeMap<WorkerId, Vec<Stop>> = BTreeMap::new();
     if let Some(cut) = replan {
         if let Some(latest) = state.store().latest_rota(date, &scope.to_string(), None).await? {
             for day in parse_doc(&latest.body)?.worker_days() {
-                let stops = day.trips.into_iter().flat_map(|trip| trip.stops);
-                let keep: Vec<Stop> =
-                    stops.filter(|s| s.start < cut || settled.contains(&s.visit.0)).collect();
-                if !keep.is_empty() {
-                    kept.insert(day.worker, keep);
+                for stop in day.trips.iter().flat_map(|trip| &trip.stops) {
+                    if stop.start < cut {
+                        // Done or under way: it stays with its worker at its time.
+                        settled.remove(&stop.visit);
+                        let pin = Pin { worker: Some(day.worker.clone()), start: Some(stop.start) };
+                        pins.insert(stop.visit.clone(), pin);
+                    }
                 }
             }
         }
     }
-    Ok(PlanRequest {
+    Ok(DayRequest {
         date,
-        scope: scope.clone(),
+        visits: visits_due(dataset, &options.rules, date, options.lookahead),
+        policy: options.policy.clone(),
+        overrides: BTreeMap::new(),
+        pods: (*scope != Scope::All).then(|| scope.pods(dataset)),
         pins,
         blocked,
-        kept,
         settled,
         not_before: replan.unwrap_or_default(),
-        time_limit: state.options().solve_limit,
     })
 }
 
@@ -214,9 +219,10 @@ async fn solve_and_store(
     state: &AppState,
     caller: &Caller,
     loaded: Arc<Loaded>,
-    request: PlanRequest,
+    scope: &Scope,
+    request: DayRequest,
 ) -> Result<Value, ApiError> {
-    let scope = request.scope.to_string();
+    let scope = scope.to_string();
     let date = request.date;
     let _guard = state
         .begin_solve(date, scope.clone())
@@ -224,9 +230,9 @@ async fn solve_and_store(
     let planner = state.options().planner.clone();
     let limit = state.options().solve_limit;
     let data = loaded.clone();
-    let task = tokio::task::spawn_blocking(move || planner(&data.dataset, &request));
+    let task = tokio::task::spawn_blocking(move || planner(&data.dataset, &request, limit));
     // The planner keeps to its own time limit; the grace covers a planner that does not.
-    let solved =
+    let plan =
         match tokio::time::timeout(limit + limit / 2 + std::time::Duration::from_secs(1), task)
             .await
         {
@@ -235,10 +241,11 @@ async fn solve_and_store(
             }
             Ok(Err(join)) => return Err(ApiError::Internal(format!("solve task failed: {join}"))),
             Ok(Ok(Err(reason))) => return Err(ApiError::Unprocessable(reason)),
-            Ok(Ok(Ok(solved))) => solved,
+            Ok(Ok(Ok(plan))) => plan,
         };
-    let verdict = VerdictDoc { publishable: solved.publishable, violations: solved.violations };
-    let doc = RotaDoc::new(&solved.rota, &scope, loaded.version, verdict);
+    let violations = plan.verdict().violations.iter().map(|v| v.message.clone()).collect();
+    let verdict = VerdictDoc { publishable: plan.is_publishable(), violations };
+    let doc = RotaDoc::new(plan.rota(), &scope, loaded.version, verdict);
     let body = serde_json::to_string(&doc).map_err(|e| ApiError::Internal(e.to_string()))?;
     let new = NewRota {
         date,
@@ -372,8 +379,8 @@ async fn event(
     state.store().add_event(&event, state.now(), &caller.0.id).await?;
     // Re-plan the rest of the day from the event's time, keeping what is done or under way.
     let cut = at.unwrap_or_default();
-    let request = day_request(&state, date, &scope, Some(cut)).await?;
-    let answer = solve_and_store(&state, &caller, loaded, request).await?;
+    let request = day_request(&state, &loaded.dataset, date, &scope, Some(cut)).await?;
+    let answer = solve_and_store(&state, &caller, loaded, &scope, request).await?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 

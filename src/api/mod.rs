@@ -15,7 +15,9 @@ pub mod scope;
 pub mod solve;
 
 use crate::clock::Clock;
+use crate::day::Policy;
 use crate::domain::Dataset;
+use crate::rules::RulesTable;
 use crate::store::Store;
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
@@ -40,14 +42,24 @@ pub struct Options {
     pub planner: solve::Planner,
     /// How long a solve may take.
     pub solve_limit: Duration,
+    /// The statutory rules that say which visits are due.
+    pub rules: Arc<RulesTable>,
+    /// The objective's weights and the day's limits.
+    pub policy: Policy,
+    /// A day's rota takes on visits due up to this many working days later, so quiet days
+    /// absorb the next days' work and busy days stay feasible.
+    pub lookahead: u32,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             clock: Clock::System,
-            planner: solve::greedy_planner(),
+            planner: solve::optimiser(),
             solve_limit: Duration::from_secs(30),
+            rules: Arc::new(RulesTable::england()),
+            policy: Policy::default(),
+            lookahead: 2,
         }
     }
 }

@@ -2,13 +2,13 @@
 //! on PostgreSQL when `DATABASE_URL` is set, plus one test over a real socket.
 //!
 //! The data is the Medway fixture cut down to two pods, so each test imports and solves in a
-//! fraction of a second; solves use the greedy planner with a short limit.
+//! fraction of a second; solves use the day optimiser with a short limit.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use chrono::{NaiveDate, TimeZone, Utc};
-use rounds::api::solve::{greedy_planner, Planner};
+use rounds::api::solve::{optimiser, Planner};
 use rounds::api::{self, AppState, Options};
 use rounds::clock::Clock;
 use rounds::domain::Dataset;
@@ -87,13 +87,18 @@ async fn app_with(planner: Planner) -> App {
         };
         tokens.insert(role, create_user(&store, &user, at).await.unwrap());
     }
-    let options = Options { clock: Clock::Fixed(at), planner, solve_limit: Duration::from_secs(5) };
+    let options = Options {
+        clock: Clock::Fixed(at),
+        planner,
+        solve_limit: Duration::from_secs(5),
+        ..Options::default()
+    };
     let router = api::router(AppState::new(store.clone(), options));
     App { router, store, dataset, tokens, pod, worker: worker.id.0.clone(), _dir: dir }
 }
 
 async fn app() -> App {
-    app_with(greedy_planner()).await
+    app_with(optimiser()).await
 }
 
 impl App {
@@ -584,7 +589,7 @@ async fn a_failed_solve_leaves_the_published_rota_as_it_was() {
     let app = app().await;
     app.publish_day().await;
     let before = app.store.latest_rota(day(), &app.scope(), None).await.unwrap().unwrap();
-    let failing: Planner = Arc::new(|_, _| Err("no feasible rota".to_owned()));
+    let failing: Planner = Arc::new(|_, _, _| Err("no feasible rota".to_owned()));
     let options = Options { planner: failing, ..Options::default() };
     let broken = App { router: api::router(AppState::new(app.store.clone(), options)), ..app };
     let uri = format!("/api/v1/rotas/{}/generate?scope={}", day(), broken.scope());
@@ -629,10 +634,8 @@ async fn can_serve_over_a_real_socket_and_shut_down() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(
-        app.store.clone(),
-        Options { planner: greedy_planner(), ..Options::default() },
-    );
+    let state =
+        AppState::new(app.store.clone(), Options { planner: optimiser(), ..Options::default() });
     let server = tokio::spawn(api::serve(listener, state, async {
         let _ = stopped.await;
     }));
@@ -725,11 +728,11 @@ async fn refuses_a_second_solve_of_the_same_date_and_scope_while_one_runs() {
     let (started_tx, started_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let (release_tx, release_rx) = mpsc::channel::<()>();
     let release_rx = Arc::new(Mutex::new(release_rx));
-    let greedy = greedy_planner();
-    let blocking: Planner = Arc::new(move |dataset, request| {
+    let optimiser = optimiser();
+    let blocking: Planner = Arc::new(move |dataset, request, limit| {
         let _ = started_tx.send(());
         let _ = release_rx.lock().unwrap().recv();
-        greedy(dataset, request)
+        optimiser(dataset, request, limit)
     });
     let app = Arc::new(app_with(blocking).await);
     let uri = format!("/api/v1/rotas/{}/generate?scope={}", day(), app.scope());

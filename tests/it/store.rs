@@ -1,5 +1,5 @@
 //! The store's contract, run against SQLite always and against PostgreSQL when `DATABASE_URL`
-//! is set (scripts/pg-test.sh makes a throwaway cluster). Each test gets a fresh database.
+//! is set (scripts/with-postgres.sh makes a throwaway cluster; scripts/test.sh uses it). Each test gets a fresh database.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use rounds::store::{NewRota, Role, RotaStatus, Store, StoreError, StoredEvent, StoredPin, User};
