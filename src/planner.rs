@@ -47,6 +47,11 @@ impl CheckedPlan {
     pub fn is_publishable(&self) -> bool {
         self.verdict.is_feasible()
     }
+
+    /// The parts, for callers that keep the problem and rota (the simulation, storage).
+    pub fn into_parts(self) -> (DayProblem, Rota, Verdict) {
+        (self.problem, self.rota, self.verdict)
+    }
 }
 
 /// What to plan and how, with what an officer has said about the day since the data was

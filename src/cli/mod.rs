@@ -1,10 +1,17 @@
 //! The command line: clap glue, one file per subcommand, each a thin call into the library.
 
+pub mod data;
+pub mod due;
 pub mod fixtures;
+pub mod horizon;
+pub mod plan;
 pub mod serve;
+pub mod simulate;
 pub mod users;
 
+use crate::optimise::{Progress, SolveOptions};
 use clap::{Parser, Subcommand};
+use std::time::{Duration, Instant};
 
 /// Rounds plans the daily rounds of children's social workers: statutory visits, who makes
 /// them, when, and in which pool car.
@@ -19,10 +26,18 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write the synthetic Medway council (or a bigger one) as CSV files.
-    Fixtures(fixtures::Args),
     /// Serve the HTTP API (and, on an empty database, the demo data and tokens).
     Serve(serve::ServeArgs),
+    /// List the children who must be seen by a date, with their deadlines.
+    Due(due::DueArgs),
+    /// Plan one day: who visits whom, when, in which car; checked before it is printed.
+    Plan(plan::PlanArgs),
+    /// Give each visit due over the next working days a day on or before its deadline.
+    Horizon(horizon::HorizonArgs),
+    /// Play the service forward with disruptions; with `--cars A..B`, size the fleet.
+    Simulate(simulate::SimulateArgs),
+    /// Write the synthetic Medway council (or a bigger one) as CSV files.
+    Fixtures(fixtures::Args),
     /// Manage users and their API tokens.
     Users(users::UsersArgs),
 }
@@ -30,8 +45,63 @@ pub enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Fixtures(args) => fixtures::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Due(args) => due::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Horizon(args) => horizon::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Fixtures(args) => fixtures::run(args),
         Command::Users(args) => users::run(args),
+    }
+}
+
+/// Runs `solve` with options timed by a stopwatch started now: the core keeps no clock, so the
+/// edge that calls it supplies one.
+pub fn with_stopwatch<T>(
+    limit: Duration,
+    progress: Option<&dyn Fn(&Progress)>,
+    solve: impl FnOnce(&SolveOptions) -> T,
+) -> T {
+    let started = Instant::now();
+    let elapsed = move || started.elapsed();
+    solve(&SolveOptions {
+        time_limit: limit,
+        elapsed: Some(&elapsed),
+        stop: None,
+        progress,
+        max_iterations: u32::MAX,
+    })
+}
+
+/// Parses `10s`, `500ms`, `2m` or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let value: f64 = number.parse().map_err(|_| format!("'{text}': expected e.g. 10s or 500ms"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" | "min" => value * 60.0,
+        _ => return Err(format!("'{text}': unit must be ms, s or m")),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("'{text}': {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("5h").is_err());
     }
 }

@@ -1,12 +1,14 @@
 //! `rounds serve`: the API on a local address. On an empty database it imports the demo data
 //! and makes a demo token per role, and prints the URL and the tokens.
 
+use super::data::{load_rules, read_policy};
 use crate::api::{self, AppState, Options};
 use crate::store::{create_user, Role, Store, User};
 use anyhow::Context;
 use clap::Args;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Serve the API.
@@ -15,12 +17,19 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// The database: sqlite:... or postgres://...
-    #[arg(long, default_value = "sqlite://rounds.db")]
+    /// The database: a SQLite file (`sqlite://rounds.db`, created if missing) or a PostgreSQL
+    /// server (`postgres://...`); `DATABASE_URL` sets it too.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://rounds.db")]
     pub db: String,
     /// The folder of CSVs imported into an empty database.
     #[arg(long, default_value = "fixtures/medway")]
     pub data: PathBuf,
+    /// A rules table to use instead of the data folder's `rules.csv` or the England default.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// The objective's weights and the day's limits (see fixtures/policy.conf).
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
     /// Time limit of a solve, in seconds.
     #[arg(long, default_value_t = 30)]
     pub solve_seconds: u64,
@@ -33,7 +42,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     runtime.block_on(async {
         let store =
             Store::connect(&args.db).await.with_context(|| format!("opening {}", args.db))?;
-        let demo = seed_if_empty(&store, &args).await?;
+        let mut options =
+            Options { solve_limit: Duration::from_secs(args.solve_seconds), ..Options::default() };
+        options.rules = Arc::new(load_rules(&args.data, args.rules.as_deref())?);
+        if let Some(path) = &args.policy {
+            options.policy = read_policy(path)?;
+        }
+        let state = AppState::new(store.clone(), options);
+        let demo = seed_if_empty(&state, &args).await?;
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await
             .with_context(|| format!("binding {}", args.addr))?;
@@ -42,9 +58,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         for (role, token) in &demo {
             println!("  demo token {role:<16} {token}");
         }
-        let options =
-            Options { solve_limit: Duration::from_secs(args.solve_seconds), ..Options::default() };
-        let state = AppState::new(store.clone(), options);
         let shutdown = async {
             shutdown_signal().await;
             tracing::info!("shutting down: finishing requests in flight");
@@ -55,40 +68,44 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// Imports the demo data and makes one user per role when the database has no users.
-async fn seed_if_empty(store: &Store, args: &ServeArgs) -> anyhow::Result<Vec<(String, String)>> {
+/// Imports the demo data into a database that has none, and makes one user per role (printing
+/// their tokens once) into a database that has no users.
+async fn seed_if_empty(
+    state: &AppState,
+    args: &ServeArgs,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let store = state.store();
+    if store.latest_import().await?.is_none() {
+        let dataset = crate::format::csv::load_dir(&args.data)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("demo data in {} does not import", args.data.display()))?;
+        let files: BTreeMap<String, String> = crate::format::csv::to_files(&dataset)
+            .into_iter()
+            .map(|(name, bytes)| (name, String::from_utf8_lossy(&bytes).into_owned()))
+            .collect();
+        store.save_import(&files, state.now(), "demo").await?;
+    }
     if store.count_users().await? > 0 {
         return Ok(Vec::new());
     }
-    let dataset = match store.latest_import().await? {
-        Some(_) => None,
-        None => {
-            let dataset = crate::format::csv::load_dir(&args.data).map_err(|e| {
-                anyhow::anyhow!("demo data in {} does not import: {e:?}", args.data.display())
-            })?;
-            let files: BTreeMap<String, String> = crate::format::csv::to_files(&dataset)
-                .into_iter()
-                .map(|(name, bytes)| (name, String::from_utf8_lossy(&bytes).into_owned()))
-                .collect();
-            store.save_import(&files, crate::clock::now(), "demo").await?;
-            Some(dataset)
-        }
-    };
-    let worker = dataset.as_ref().and_then(|d| {
-        d.workers.iter().find(|w| w.role.visits()).map(|w| (w.id.0.clone(), w.pod.0.clone()))
-    });
-    let (worker, pod) = worker.unwrap_or_else(|| ("W001".into(), "P01".into()));
+    let loaded = state.dataset().await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let worker = loaded
+        .dataset
+        .workers
+        .iter()
+        .find(|w| w.role.visits())
+        .context("the imported data has no visiting worker to make a demo user of")?;
     let mut tokens = Vec::new();
     for role in Role::ALL {
         let user = User {
             id: format!("demo-{}", role.code()),
             role,
-            worker: (role == Role::SocialWorker).then(|| worker.clone()),
-            pod: matches!(role, Role::Officer | Role::PracticeManager).then(|| pod.clone()),
+            worker: (role == Role::SocialWorker).then(|| worker.id.0.clone()),
+            pod: matches!(role, Role::Officer | Role::PracticeManager)
+                .then(|| worker.pod.0.clone()),
             locality: None,
         };
-        tokens
-            .push((role.code().to_owned(), create_user(store, &user, crate::clock::now()).await?));
+        tokens.push((role.code().to_owned(), create_user(store, &user, state.now()).await?));
     }
     Ok(tokens)
 }

@@ -17,6 +17,9 @@ use super::{Progress, SolveError, SolveOptions};
 use crate::domain::BoundKind;
 use std::collections::BTreeSet;
 
+/// The share of the time limit column generation may use before the integer solve.
+const SEARCH_SHARE: f64 = 0.6;
+
 /// What the loop produced.
 pub struct Outcome {
     /// The integer solution's days, per worker, if the MIP found one.
@@ -47,12 +50,19 @@ pub fn solve(
             pool.push(column);
         }
     }
+    // Column generation may use most of the budget, not all: the integer solve over the columns
+    // and the car assignment need the rest, or a long search ends with the heuristic's rota.
+    let search_budget = options.time_limit.mul_f64(SEARCH_SHARE);
+    let stop = || {
+        options.stop.is_some_and(|stop| stop())
+            || options.elapsed.is_some_and(|elapsed| elapsed() >= search_budget)
+    };
     let mut bound = 0.0f64;
     let mut bound_kind = BoundKind::Trivial;
     let mut iterations = 0;
     let mut timed_out = false;
     loop {
-        if options.should_stop() {
+        if stop() {
             timed_out = true;
             break;
         }
@@ -69,25 +79,25 @@ pub fn solve(
         }
         let mut fresh = Vec::new();
         for w in 0..model.workers.len() {
-            if options.should_stop() {
+            if stop() {
                 break;
             }
-            fresh.extend(price(model, &lp.duals, w, Effort::HEURISTIC).columns);
+            fresh.extend(price(model, &lp.duals, w, Effort::HEURISTIC, &stop).columns);
         }
         if fresh.is_empty() {
-            if options.should_stop() {
+            if stop() {
                 timed_out = true;
                 break;
             }
             let mut lagrangian = lp.value;
             let mut all_exact = true;
             for w in 0..model.workers.len() {
-                if options.should_stop() {
+                if stop() {
                     all_exact = false;
                     lagrangian = f64::NEG_INFINITY;
                     break;
                 }
-                let priced = price(model, &lp.duals, w, Effort::EXACT);
+                let priced = price(model, &lp.duals, w, Effort::EXACT, &stop);
                 lagrangian += if priced.exact {
                     priced.min_rc
                 } else {
@@ -124,7 +134,9 @@ pub fn solve(
     let generated = pool.len() as u32;
     let mut chosen = None;
     if options.remaining().is_none_or(|r| !r.is_zero()) {
-        chosen = solve_mip(model, &pool, &start, options.remaining().map(|r| r.as_secs_f64()))?;
+        // Some of what is left stays for the car assignment after it.
+        let limit = options.remaining().map(|r| r.as_secs_f64() * 0.85);
+        chosen = solve_mip(model, &pool, &start, limit)?;
     }
     let days = chosen.map(|chosen| to_days(model, &pool, &chosen));
     Ok(Outcome { days, bound, bound_kind, iterations, columns: generated, timed_out })

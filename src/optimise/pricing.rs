@@ -101,7 +101,16 @@ fn visit_profit(model: &Model, duals: &Duals, w: usize, v: usize) -> Option<f64>
 }
 
 /// Prices worker `w`.
-pub fn price(model: &Model, duals: &Duals, w: usize, effort: Effort) -> Priced {
+///
+/// `stop` is polled every few hundred labels: a search cut short returns what it found as
+/// inexact, so a time limit holds even inside one worker's search.
+pub fn price(
+    model: &Model,
+    duals: &Duals,
+    w: usize,
+    effort: Effort,
+    stop: &dyn Fn() -> bool,
+) -> Priced {
     let worker = &model.workers[w];
     let weights = model.weights;
     let sigma = duals.worker[w];
@@ -247,7 +256,7 @@ pub fn price(model: &Model, duals: &Duals, w: usize, effort: Effort) -> Priced {
         if labels[idx].dead {
             continue;
         }
-        if labels.len() >= effort.labels {
+        if labels.len() >= effort.labels || (labels.len() % 256 == 0 && stop()) {
             truncated = true;
             break;
         }
