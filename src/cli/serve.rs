@@ -56,7 +56,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let url = format!("http://{}", listener.local_addr()?);
         println!("Rounds is serving {url}/api/v1 (OpenAPI: {url}/api/v1/openapi.json)");
         for (role, token) in &demo {
-            println!("  demo token {role:<16} {token}");
+            println!("  demo token {role:<34} {token}");
         }
         let shutdown = async {
             shutdown_signal().await;
@@ -105,7 +105,12 @@ async fn seed_if_empty(
                 .then(|| worker.pod.0.clone()),
             locality: None,
         };
-        tokens.push((role.code().to_owned(), create_user(store, &user, state.now()).await?));
+        let reach = match (&user.worker, &user.pod) {
+            (Some(worker), _) => format!("{} (worker {worker})", role.code()),
+            (None, Some(pod)) => format!("{} (pod {pod})", role.code()),
+            (None, None) => role.code().to_owned(),
+        };
+        tokens.push((reach, create_user(store, &user, state.now()).await?));
     }
     Ok(tokens)
 }
