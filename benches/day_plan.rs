@@ -12,9 +12,10 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rounds::clock::with_stopwatch;
 use rounds::day::{DayCar, DayHub, DayPlace, DayProblem, DayVisit, DayWorker, Policy};
 use rounds::domain::{Endpoint, Location, TimeOfDay, TimeSpan, TownZone};
-use rounds::optimise::{plan_day, SolveOptions};
+use rounds::optimise::plan_day;
 use rounds::travel::{NamedPoint, TravelMatrix, TravelModel};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -129,15 +130,8 @@ fn synthetic_day(seed: u64, scale: usize) -> DayProblem {
 
 fn solve(problem: &DayProblem, budget: Duration) -> rounds::domain::Rota {
     let started = Instant::now();
-    let elapsed = move || started.elapsed();
-    let options = SolveOptions {
-        time_limit: budget,
-        elapsed: Some(&elapsed),
-        stop: None,
-        progress: None,
-        max_iterations: 10_000,
-    };
-    let mut rota = plan_day(problem, &options).expect("a rota");
+    let mut rota =
+        with_stopwatch(budget, None, |options| plan_day(problem, options)).expect("a rota");
     rota.report.millis = started.elapsed().as_millis() as u64;
     rota
 }

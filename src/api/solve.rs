@@ -5,11 +5,11 @@
 //! or waits in its place and watch what the API does around it; they cannot hand back an
 //! unchecked rota, because only [`planner::plan_day`] makes a [`CheckedPlan`].
 
+use crate::clock::with_stopwatch;
 use crate::domain::Dataset;
-use crate::optimise::SolveOptions;
 use crate::planner::{self, CheckedPlan, DayRequest};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A planner: dataset, request and time limit in, a checked plan out (or why it could not plan).
 pub type Planner =
@@ -18,15 +18,7 @@ pub type Planner =
 /// The day optimiser as a [`Planner`], timed by a monotonic stopwatch started with the solve.
 pub fn optimiser() -> Planner {
     Arc::new(|dataset, request, limit| {
-        let started = Instant::now();
-        let elapsed = move || started.elapsed();
-        let options = SolveOptions {
-            time_limit: limit,
-            elapsed: Some(&elapsed),
-            stop: None,
-            progress: None,
-            max_iterations: u32::MAX,
-        };
-        planner::plan_day(dataset, request, &options).map_err(|error| error.to_string())
+        with_stopwatch(limit, None, |options| planner::plan_day(dataset, request, options))
+            .map_err(|error| error.to_string())
     })
 }

@@ -9,9 +9,8 @@ pub mod serve;
 pub mod simulate;
 pub mod users;
 
-use crate::optimise::{Progress, SolveOptions};
 use clap::{Parser, Subcommand};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Rounds plans the daily rounds of children's social workers: statutory visits, who makes
 /// them, when, and in which pool car.
@@ -53,24 +52,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fixtures(args) => fixtures::run(args),
         Command::Users(args) => users::run(args),
     }
-}
-
-/// Runs `solve` with options timed by a stopwatch started now: the core keeps no clock, so the
-/// edge that calls it supplies one.
-pub fn with_stopwatch<T>(
-    limit: Duration,
-    progress: Option<&dyn Fn(&Progress)>,
-    solve: impl FnOnce(&SolveOptions) -> T,
-) -> T {
-    let started = Instant::now();
-    let elapsed = move || started.elapsed();
-    solve(&SolveOptions {
-        time_limit: limit,
-        elapsed: Some(&elapsed),
-        stop: None,
-        progress,
-        max_iterations: u32::MAX,
-    })
 }
 
 /// Parses `10s`, `500ms`, `2m` or a bare number of seconds.

@@ -2,7 +2,7 @@
 //! officer reads or the JSON the API serves, always after the independent checker.
 
 use super::data::{load_data, load_rules, read_policy};
-use super::with_stopwatch;
+use crate::clock::with_stopwatch;
 use crate::domain::{LocalityId, PodId};
 use crate::format::json::rota_json;
 use crate::format::table::rota_table;

@@ -2,7 +2,7 @@
 //! A..B` sweep the pool's size to answer "how many cars do we need?" (a chart and a CSV).
 
 use super::data::{load_data, load_rules};
-use super::with_stopwatch;
+use crate::clock::with_stopwatch;
 use crate::domain::Dataset;
 use crate::format::svg::{fleet_chart, FleetPoint};
 use crate::planner::{plan_day, visits_due, DayRequest};
