@@ -13,6 +13,7 @@ use crate::day::{DayProblem, Pin, Policy};
 use crate::domain::{
     ChildId, Dataset, Endpoint, PodId, Rota, TimeOfDay, TimeSpan, VisitId, WorkerId,
 };
+use crate::horizon::{horizon_input, plan_horizon, HorizonOptions};
 use crate::optimise::{plan_day as optimise_day, SolveError, SolveOptions};
 use crate::rules::{due_by, RulesTable};
 use crate::travel::Leg;
@@ -91,6 +92,29 @@ pub fn visits_due(
 ) -> Vec<(ChildId, NaiveDate)> {
     let until = dataset.calendar.add_working_days(date, lookahead);
     due_by(dataset, rules, until).into_iter().map(|due| (due.child, due.deadline)).collect()
+}
+
+/// The visits to offer the day optimiser on `date` when the day follows the horizon plan: the
+/// ones the horizon puts on `date` (pulled forward to keep each worker's load smooth), and every
+/// visit due within `lookahead` working days, wherever the horizon put it. The horizon plans
+/// with estimated travel and free hours and smooths the load, so left to itself it makes most
+/// visits on their deadline day, where a family not in means a late visit; the near-due ones
+/// give the day optimiser, which knows the real times, the spare capacity to make them early.
+/// What does not fit is left out with its reason. Sorted by deadline then child, as
+/// [`visits_due`].
+pub fn visits_from_horizon(
+    dataset: &Dataset,
+    rules: &RulesTable,
+    date: NaiveDate,
+    lookahead: u32,
+    options: &HorizonOptions,
+) -> Vec<(ChildId, NaiveDate)> {
+    let input = horizon_input(dataset, rules, date, &BTreeMap::new(), options);
+    let plan = plan_horizon(&input, options);
+    let mut visits: BTreeSet<(NaiveDate, ChildId)> =
+        plan.on(date).map(|a| (a.deadline, a.child.clone())).collect();
+    visits.extend(visits_due(dataset, rules, date, lookahead).into_iter().map(|(c, d)| (d, c)));
+    visits.into_iter().map(|(deadline, child)| (child, deadline)).collect()
 }
 
 /// Plans the day and checks the rota; the report's time is read from the caller's stopwatch
@@ -247,5 +271,32 @@ mod tests {
         let block = day.blocked.iter().find(|b| b.end == TimeOfDay::END_OF_DAY).unwrap();
         assert!(block.start >= started.plus(duration), "{block:?} cuts the visit under way");
         assert!(block.start < TimeOfDay::hm(13, 0).unwrap(), "{block:?} starts too late");
+    }
+
+    #[test]
+    fn the_horizon_s_day_keeps_every_visit_due_and_adds_what_it_pulls_forward() {
+        let date = fixtures::reference_date();
+        let dataset = fixtures::generate(1, 1);
+        let rules = RulesTable::england();
+        let options = HorizonOptions {
+            working_days: 5,
+            time_limit_seconds: 1.0,
+            ..HorizonOptions::default()
+        };
+        let offered = visits_from_horizon(&dataset, &rules, date, 0, &options);
+        let due = visits_due(&dataset, &rules, date, 0);
+        assert!(!due.is_empty());
+        for visit in &due {
+            assert!(offered.contains(visit), "{visit:?} is due but not offered");
+        }
+        let input = horizon_input(&dataset, &rules, date, &BTreeMap::new(), &options);
+        let horizon = plan_horizon(&input, &options);
+        let pulled: Vec<_> =
+            horizon.on(date).filter(|a| a.deadline > date).map(|a| a.child.clone()).collect();
+        assert!(!pulled.is_empty(), "the horizon puts some not-yet-due visit on its first day");
+        assert!(offered.len() > due.len());
+        assert!(offered.windows(2).all(|w| (w[0].1, &w[0].0) < (w[1].1, &w[1].0)));
+        let beyond = dataset.calendar.add_working_days(date, 5);
+        assert!(offered.iter().all(|(_, deadline)| *deadline <= beyond));
     }
 }

@@ -8,6 +8,7 @@ pub mod plan;
 pub mod serve;
 pub mod simulate;
 pub mod users;
+pub mod visits;
 
 use clap::{Parser, Subcommand};
 use std::time::Duration;

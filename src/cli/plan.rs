@@ -2,12 +2,13 @@
 //! officer reads or the JSON the API serves, always after the independent checker.
 
 use super::data::{load_data, load_rules, read_policy};
+use super::visits::VisitArgs;
 use crate::clock::with_stopwatch;
 use crate::domain::{LocalityId, PodId};
 use crate::format::json::rota_json;
 use crate::format::table::rota_table;
 use crate::optimise::Progress;
-use crate::planner::{plan_day, visits_due, DayRequest};
+use crate::planner::{plan_day, DayRequest};
 use anyhow::bail;
 use chrono::NaiveDate;
 use std::io::Write;
@@ -38,9 +39,9 @@ pub struct PlanArgs {
     /// The solve's time budget, e.g. `10s` or `500ms`.
     #[arg(long, default_value = "10s", value_parser = super::parse_duration)]
     pub time_limit: Duration,
-    /// Also plan visits due up to this many working days later.
-    #[arg(long, default_value_t = 0)]
-    pub lookahead: u32,
+    /// Which visits the day is offered.
+    #[command(flatten)]
+    pub visits: VisitArgs,
     /// Only this pod's workers and children.
     #[arg(long, conflicts_with = "locality")]
     pub pod: Option<String>,
@@ -84,7 +85,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     };
     let request = DayRequest {
         date: args.date,
-        visits: visits_due(&dataset, &rules, args.date, args.lookahead),
+        visits: args.visits.choose(&dataset, &rules, args.date, None),
         policy,
         pods,
         ..DayRequest::default()

@@ -2,10 +2,11 @@
 //! A..B` sweep the pool's size to answer "how many cars do we need?" (a chart and a CSV).
 
 use super::data::{load_data, load_rules};
+use super::visits::VisitArgs;
 use crate::clock::with_stopwatch;
 use crate::domain::Dataset;
 use crate::format::svg::{fleet_chart, FleetPoint};
-use crate::planner::{plan_day, visits_due, DayRequest};
+use crate::planner::{plan_day, DayRequest};
 use crate::rules::{next_deadline, RulesTable};
 use crate::sim::{
     simulate, with_fleet_size, DayStats, Disruptions, PlannedDay, SimOptions, SimReport,
@@ -43,9 +44,9 @@ pub struct SimulateArgs {
     /// Time limit of each day's solve, e.g. `2s`.
     #[arg(long, default_value = "1s", value_parser = super::parse_duration)]
     pub time_limit: Duration,
-    /// Working days ahead of each day whose due visits are offered to it.
-    #[arg(long, default_value_t = 2)]
-    pub lookahead: u32,
+    /// Which visits each day is offered (the horizon's solve gets the same time limit).
+    #[command(flatten)]
+    pub visits: VisitArgs,
     /// Where a sweep writes `fleet-sweep.csv` and `fleet-sweep.svg`.
     #[arg(long, default_value = ".")]
     pub out: PathBuf,
@@ -106,7 +107,7 @@ fn run_one(
     let mut plan = |data: &Dataset, date: NaiveDate| -> PlannedDay {
         let request = DayRequest {
             date,
-            visits: visits_due(data, rules, date, args.lookahead),
+            visits: args.visits.choose(data, rules, date, Some(args.time_limit)),
             ..DayRequest::default()
         };
         match with_stopwatch(args.time_limit, None, |options| plan_day(data, &request, options)) {

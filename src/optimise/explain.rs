@@ -71,7 +71,7 @@ pub fn explain(
         return (
             "DEFERRED",
             format!(
-                "deferred: the day is full and the deadline is {}, so a later day is cheaper",
+                "left for a later day: its deadline is {} and the rota found is cheaper without it",
                 visit.deadline
             ),
         );
