@@ -220,6 +220,11 @@ fn print_report(
     )?;
     writeln!(
         out,
+        "  late for want of staff     {} of the {} (left out on or past the deadline: no worker free, no time)",
+        t.late_for_staffing, t.late
+    )?;
+    writeln!(
+        out,
         "  days late                  {} in all, worst {}",
         t.days_late, t.worst_days_late
     )?;

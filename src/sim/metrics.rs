@@ -3,7 +3,7 @@
 use super::{Happened, PlannedDay};
 use crate::domain::{ChildId, Dataset, HubId, TimeOfDay};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The hour a hub had most cars out.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +75,10 @@ pub struct Totals {
     pub days_late: i64,
     /// The most days any child was late.
     pub worst_days_late: i64,
+    /// Of the late children, those a rota left out on or past their deadline for want of staff
+    /// (no worker of the pod free, or every eligible worker's day full): late because the
+    /// service was short-handed, not because a family was out or a car was missing.
+    pub late_for_staffing: u32,
     /// Left out on or past their deadline, by reason code, summed over days.
     pub missed_by_reason: BTreeMap<String, u32>,
     /// Visits made.
@@ -116,10 +120,15 @@ fn percent(part: u32, whole: u32) -> f64 {
 /// Hours of the day a pool car counts as available, for utilisation.
 const CAR_DAY: (u32, u32) = (8, 18);
 
+/// The reasons for leaving a visit out that mean the staff could not make it that day.
+const STAFFING: [&str; 2] = ["NO_WORKER_FREE", "NO_TIME"];
+
 #[derive(Default)]
 pub(super) struct Ledger {
     days: Vec<DayStats>,
     totals: Totals,
+    /// Children left out on or past their deadline for a staffing reason and not seen since.
+    short_staffed: BTreeSet<ChildId>,
 }
 
 impl Ledger {
@@ -153,6 +162,9 @@ impl Ledger {
         };
         for left in planned.rota.unscheduled.iter().filter(|u| u.deadline <= date) {
             *stats.missed_by_reason.entry(left.code.to_owned()).or_default() += 1;
+            if STAFFING.contains(&left.code) {
+                self.short_staffed.insert(left.child.clone());
+            }
         }
         for visit in &happened.visits {
             stats.made += u32::from(visit.made);
@@ -164,9 +176,11 @@ impl Ledger {
             let allocated =
                 dataset.child(&visit.child).is_some_and(|c| c.allocated == visit.worker);
             stats.by_allocated += u32::from(allocated);
+            let short_staffed = self.short_staffed.remove(&visit.child);
             match deadlines.get(&visit.child) {
                 Some(deadline) if *deadline < date => {
                     stats.late += 1;
+                    self.totals.late_for_staffing += u32::from(short_staffed);
                     let days = (date - *deadline).num_days();
                     self.totals.days_late += days;
                     self.totals.worst_days_late = self.totals.worst_days_late.max(days);
@@ -206,6 +220,8 @@ impl Ledger {
                 if due < last {
                     let days = (last - due).num_days();
                     self.totals.late += 1;
+                    self.totals.late_for_staffing +=
+                        u32::from(self.short_staffed.contains(&child.id));
                     self.totals.days_late += days;
                     self.totals.worst_days_late = self.totals.worst_days_late.max(days);
                 }

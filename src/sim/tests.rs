@@ -142,8 +142,8 @@ fn deadline(dataset: &Dataset, child: &ChildId) -> NaiveDate {
     child.last_seen.unwrap_or(child.plan_start) + chrono::Duration::days(20)
 }
 
-fn run(last_seen: NaiveDate, no_access: f64, days: u32) -> (SimReport, u32) {
-    let options = SimOptions {
+fn options(no_access: f64, days: u32) -> SimOptions {
+    SimOptions {
         from: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
         days,
         seed: 7,
@@ -154,12 +154,18 @@ fn run(last_seen: NaiveDate, no_access: f64, days: u32) -> (SimReport, u32) {
             overrun_max_minutes: 5,
             car_out: 0.0,
         },
-    };
+    }
+}
+
+fn run(last_seen: NaiveDate, no_access: f64, days: u32) -> (SimReport, u32) {
     let mut calls = 0;
-    let report =
-        simulate(council(last_seen), &options, &mut always_visit, &deadline, &mut |_, _, _| {
-            calls += 1
-        });
+    let report = simulate(
+        council(last_seen),
+        &options(no_access, days),
+        &mut always_visit,
+        &deadline,
+        &mut |_, _, _| calls += 1,
+    );
     (report, calls)
 }
 
@@ -184,6 +190,38 @@ fn a_no_access_visit_leaves_the_child_due() {
     assert_eq!(report.days[0].seen, 0);
     assert_eq!(report.totals.late, 1);
     assert_eq!(report.totals.days_late, 3, "22 Nov to Wed 25 Nov");
+    assert_eq!(report.totals.late_for_staffing, 0, "late because the family was out");
+}
+
+#[test]
+fn a_child_left_out_for_want_of_staff_counts_as_late_for_staffing() {
+    // Due by 22 Nov; on Mon 23 Nov the rota leaves the visit out (no worker free), on Tue it
+    // is made: one late visit, and it is the staff's.
+    let first = date(2026, 11, 23);
+    let mut plan = |dataset: &Dataset, day: NaiveDate| {
+        let mut planned = always_visit(dataset, day);
+        if day == first {
+            planned.rota.workers.clear();
+            planned.rota.unscheduled.push(Unscheduled {
+                visit: VisitId("V1".into()),
+                child: dataset.children[0].id.clone(),
+                deadline: date(2026, 11, 22),
+                code: "NO_WORKER_FREE",
+                reason: "no worker of pod P1 free".into(),
+            });
+        }
+        planned
+    };
+    let report = simulate(
+        council(date(2026, 11, 2)),
+        &options(0.0, 2),
+        &mut plan,
+        &deadline,
+        &mut |_, _, _| {},
+    );
+    assert_eq!(report.days[0].missed_by_reason.get("NO_WORKER_FREE"), Some(&1));
+    assert_eq!((report.totals.late, report.totals.late_for_staffing), (1, 1));
+    assert_eq!(report.totals.days_late, 2, "22 Nov to Tue 24 Nov");
 }
 
 #[test]
