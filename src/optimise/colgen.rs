@@ -13,6 +13,7 @@ use super::column::{schedule_day, Column, TripSpec};
 use super::master::{solve_lp, solve_mip};
 use super::model::Model;
 use super::pricing::{price, weak_bound, Effort};
+use super::rounding::round;
 use super::{Progress, SolveError, SolveOptions};
 use crate::domain::BoundKind;
 use std::collections::BTreeSet;
@@ -24,6 +25,8 @@ const SEARCH_SHARE: f64 = 0.6;
 pub struct Outcome {
     /// The integer solution's days, per worker, if the MIP found one.
     pub days: Option<Vec<Option<Column>>>,
+    /// The cheapest rota rounded from the LPs solved, if any was.
+    pub rounded: Option<Vec<Option<Column>>>,
     /// The best bound.
     pub bound: f64,
     /// Its kind.
@@ -61,6 +64,9 @@ pub fn solve(
     let mut bound_kind = BoundKind::Trivial;
     let mut iterations = 0;
     let mut timed_out = false;
+    // The cheapest rota rounded from an LP so far, and its cost. Each LP rounds differently
+    // (its columns and values change), and rounding costs milliseconds, so every one is tried.
+    let mut rounded: Option<(f64, Vec<Option<Column>>)> = None;
     loop {
         if stop() {
             timed_out = true;
@@ -71,6 +77,11 @@ pub fn solve(
         }
         let lp = solve_lp(model, &pool)?;
         iterations += 1;
+        let candidate = round(model, &pool, &lp.x);
+        let cost = days_cost(model, &candidate);
+        if rounded.as_ref().is_none_or(|(best, _)| cost < *best - 1e-9) {
+            rounded = Some((cost, candidate));
+        }
         let weak: f64 = lp.value
             + (0..model.workers.len()).map(|w| weak_bound(model, &lp.duals, w)).sum::<f64>();
         if weak > bound || bound_kind == BoundKind::Trivial {
@@ -132,6 +143,24 @@ pub fn solve(
         }
     }
     let generated = pool.len() as u32;
+    let rounded = rounded.map(|(_, days)| days);
+    let mut start = start;
+    if let Some(rounded) = rounded.as_ref().filter(|r| days_cost(model, r) < days_cost(model, days))
+    {
+        start = rounded
+            .iter()
+            .flatten()
+            .map(|column| {
+                if keys.insert(key(column)) {
+                    pool.push(column.clone());
+                    pool.len() - 1
+                } else {
+                    let wanted = key(column);
+                    pool.iter().position(|c| key(c) == wanted).expect("a key of the pool")
+                }
+            })
+            .collect();
+    }
     let mut chosen = None;
     if options.remaining().is_none_or(|r| !r.is_zero()) {
         // Some of what is left stays for the car assignment after it.
@@ -139,7 +168,7 @@ pub fn solve(
         chosen = solve_mip(model, &pool, &start, limit)?;
     }
     let days = chosen.map(|chosen| to_days(model, &pool, &chosen));
-    Ok(Outcome { days, bound, bound_kind, iterations, columns: generated, timed_out })
+    Ok(Outcome { days, rounded, bound, bound_kind, iterations, columns: generated, timed_out })
 }
 
 /// One-visit days of every pod worker for every visit: they keep the first duals near the cost

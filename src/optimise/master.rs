@@ -37,6 +37,8 @@ pub struct Duals {
 pub struct LpSolution {
     /// Its value.
     pub value: f64,
+    /// Each column's value, in pool order.
+    pub x: Vec<f64>,
     /// Its duals.
     pub duals: Duals,
 }
@@ -194,7 +196,8 @@ pub fn solve_lp(model: &Model, columns: &[Column]) -> Result<LpSolution, SolveEr
     for (&(hub, k), &r) in &built.car_row {
         car[hub][k] = dual.dual(refs[r].clone());
     }
-    Ok(LpSolution { value, duals: Duals { node, worker, car } })
+    let x = built.x.iter().map(|&x| solution.value(x)).collect();
+    Ok(LpSolution { value, x, duals: Duals { node, worker, car } })
 }
 
 /// Solves the master as a MIP over `columns`, starting from the columns in `start`; returns the

@@ -6,7 +6,8 @@
 //!    worker, pool cars per hub at each quarter-hour instant) and a labelling search over each
 //!    worker's trips priced by its duals, until no column prices out (the LP value is then an
 //!    exact bound) or the caller's stop fires (a Lagrangian bound is reported instead);
-//! 3. an integer solve (HiGHS MIP) over the columns found;
+//! 3. `rounding`: a rota from the last LP's column values, at once; then an integer solve
+//!    (HiGHS MIP) over the columns found, started from the cheaper of that and the heuristic's;
 //! 4. `cars`: concrete cars per trip, keeping charge above the reserve; trips that find none
 //!    fall back to the worker's own car, walking, or leave their visits out;
 //! 5. `explain`: a reason in words for every visit left out.
@@ -23,6 +24,7 @@ mod heuristic;
 mod master;
 mod model;
 mod pricing;
+mod rounding;
 
 use crate::day::DayProblem;
 use crate::domain::{BoundKind, Rota, SolveReport};
@@ -115,6 +117,7 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         report.iterations = outcome.iterations;
         report.columns = outcome.columns;
         report.timed_out = outcome.timed_out;
+        candidates.extend(outcome.rounded);
         if let Some(better) = outcome.days {
             candidates.push(better);
         }
