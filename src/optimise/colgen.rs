@@ -122,6 +122,13 @@ pub fn solve(
                 bound_kind = BoundKind::Lagrangian;
             }
             if fresh.is_empty() && all_exact {
+                // Every Lagrangian bound is at most the master's LP optimum (duality), so one
+                // above it means a bound that does not hold: the property tests run this.
+                debug_assert!(
+                    bound <= lp.value + 1e-6 * lp.value.abs().max(1.0),
+                    "a Lagrangian bound {bound} above the LP optimum {}",
+                    lp.value
+                );
                 bound = lp.value;
                 bound_kind = BoundKind::ExactLp;
                 report(options, iterations, pool.len(), lp.value, bound);

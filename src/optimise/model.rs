@@ -10,6 +10,7 @@
 use crate::day::{DayProblem, DayVisit, DayWorker, Weights};
 use crate::domain::Endpoint;
 use crate::travel::Leg;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Joint visits start on this grid (seconds).
 pub const JOINT_GRID: u32 = 15 * 60;
@@ -121,6 +122,9 @@ pub struct Model<'a> {
     pub hub_capacity: Vec<[u16; N_INSTANTS]>,
     /// The penalty of leaving each visit out.
     pub penalty: Vec<f64>,
+    /// Per node, the shortest time any leg into its place takes (seconds, by any mode): every
+    /// day that makes the visit there travels at least this long to reach it.
+    pub min_in: Vec<u32>,
 }
 
 impl<'a> Model<'a> {
@@ -208,7 +212,18 @@ impl<'a> Model<'a> {
             })
             .collect();
         let workers = problem.workers.iter().map(|w| worker_model(problem, w, &hub_cars)).collect();
-        Model { problem, weights, workers, nodes, visit_nodes, hub_cars, hub_capacity, penalty }
+        let min_in = min_in(problem, &nodes);
+        Model {
+            problem,
+            weights,
+            workers,
+            nodes,
+            visit_nodes,
+            hub_cars,
+            hub_capacity,
+            penalty,
+            min_in,
+        }
     }
 
     /// The leg from `a` to `b` in `mode`.
@@ -246,6 +261,33 @@ impl<'a> Model<'a> {
     pub fn visit(&self, v: usize) -> &DayVisit {
         &self.problem.visits[v]
     }
+}
+
+/// Per node, the shortest leg into its point from any other point, by car or on foot; zero
+/// where two visits share the point (a school), as one may follow the other with no travel.
+fn min_in(problem: &DayProblem, nodes: &[Node]) -> Vec<u32> {
+    let matrix = &problem.matrix;
+    let mut visits_at: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for node in nodes {
+        visits_at.entry(node.point).or_default().insert(node.visit);
+    }
+    nodes
+        .iter()
+        .map(|node| {
+            if visits_at[&node.point].len() > 1 {
+                return 0;
+            }
+            (0..matrix.len())
+                .filter(|&from| from != node.point)
+                .map(|from| {
+                    let (drive, walk) =
+                        (matrix.drive(from, node.point), matrix.walk(from, node.point));
+                    drive.seconds.min(walk.seconds)
+                })
+                .min()
+                .unwrap_or(0)
+        })
+        .collect()
 }
 
 fn worker_model(problem: &DayProblem, worker: &DayWorker, hub_cars: &[Vec<usize>]) -> WorkerModel {

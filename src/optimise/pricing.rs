@@ -85,14 +85,46 @@ struct Label {
     dead: bool,
 }
 
-/// A lower bound on the reduced cost of every day of worker `w` that needs no search: each visit
-/// contributes at best its dual less its continuity cost, everything else costs.
+/// A lower bound on the reduced cost of every day of worker `w` that needs no search: a
+/// fractional knapsack over the worker's free time. Each visit is worth at most its dual less
+/// its continuity cost and the cost of the shortest leg into it, and takes at least its duration
+/// plus that leg; no day holds more than the worker's free intervals. The knapsack's value bounds
+/// what any day can collect, so `-(worker dual) - value` bounds its reduced cost (car rows only
+/// add to a reduced cost: their duals are never positive).
 pub fn weak_bound(model: &Model, duals: &Duals, w: usize) -> f64 {
-    let profit: f64 = (0..model.problem.visits.len())
-        .filter_map(|v| visit_profit(model, duals, w, v))
-        .filter(|p| *p > 0.0)
-        .sum();
-    (-duals.worker[w] - profit).min(0.0)
+    let worker = &model.workers[w];
+    let per_second = model.weights.travel_minute / 60.0;
+    let mut items: Vec<(f64, f64)> = Vec::new();
+    for v in 0..model.problem.visits.len() {
+        let Some(cost) = worker.cost[v] else { continue };
+        let nodes = &model.visit_nodes[v];
+        let profit = nodes
+            .iter()
+            .map(|&n| duals.node[n] - cost - per_second * f64::from(model.min_in[n]))
+            .fold(f64::NEG_INFINITY, f64::max);
+        if profit <= 0.0 {
+            continue;
+        }
+        let travel = nodes.iter().map(|&n| model.min_in[n]).min().unwrap_or(0);
+        let seconds = f64::from(model.visit(v).duration + travel);
+        items.push((profit, seconds));
+    }
+    let mut room: f64 = worker.intervals.iter().map(|&(a, b)| f64::from(b.saturating_sub(a))).sum();
+    items.sort_by(|a, b| (b.0 * a.1).total_cmp(&(a.0 * b.1)));
+    let mut value = 0.0;
+    for (profit, seconds) in items {
+        if room <= 0.0 {
+            break;
+        }
+        if seconds <= room {
+            value += profit;
+            room -= seconds;
+        } else {
+            value += profit * room / seconds;
+            room = 0.0;
+        }
+    }
+    (-duals.worker[w] - value).min(0.0)
 }
 
 fn visit_profit(model: &Model, duals: &Duals, w: usize, v: usize) -> Option<f64> {
