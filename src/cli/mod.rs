@@ -1,5 +1,6 @@
 //! The command line: clap glue, one file per subcommand, each a thin call into the library.
 
+pub mod bench_solomon;
 pub mod data;
 pub mod due;
 pub mod fixtures;
@@ -40,6 +41,8 @@ pub enum Command {
     Fixtures(fixtures::Args),
     /// Manage users and their API tokens.
     Users(users::UsersArgs),
+    /// Run the Solomon VRPTW benchmark instances through the optimiser and the checker.
+    BenchSolomon(bench_solomon::BenchSolomonArgs),
 }
 
 /// Runs the parsed command line.
@@ -52,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(args) => simulate::run(&args),
         Command::Fixtures(args) => fixtures::run(args),
         Command::Users(args) => users::run(args),
+        Command::BenchSolomon(args) => bench_solomon::run(&args),
     }
 }
 
