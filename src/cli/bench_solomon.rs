@@ -224,7 +224,7 @@ fn format_row(row: &Row) -> String {
 }
 
 /// `bks.csv` of the folder (`instance,vehicles,distance,...`), empty when there is none.
-fn read_bks(dir: &Path) -> anyhow::Result<BTreeMap<String, Best>> {
+pub fn read_bks(dir: &Path) -> anyhow::Result<BTreeMap<String, Best>> {
     let path = dir.join("bks.csv");
     if !path.exists() {
         return Ok(BTreeMap::new());

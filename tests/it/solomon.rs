@@ -5,12 +5,14 @@
 //! The data live outside the crate (`../shared/benchmarks`, see its README), read at test time.
 
 use rounds::check::{check_rota, codes};
+use rounds::cli::bench_solomon::{read_bks, solve_one};
 use rounds::format::solomon::{
     day_problem, parse_instance, parse_solution, rota_distance, solution_rota, SolomonNode, SCALE,
     VEHICLE_COST,
 };
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// `CARGO_MANIFEST_DIR/../shared/benchmarks`, else `/work/shared/benchmarks`.
 fn benchmarks() -> PathBuf {
@@ -23,16 +25,12 @@ fn benchmarks() -> PathBuf {
         .unwrap_or_else(|| panic!("no benchmark data in any of {candidates:?}"))
 }
 
-/// `instance,vehicles,distance,...` rows by instance name.
+/// `instance,vehicles,distance,...` rows by instance name, read as `rounds bench-solomon` does.
 fn bks(set: &str) -> BTreeMap<String, (u32, f64)> {
-    let text = std::fs::read_to_string(benchmarks().join(set).join("bks.csv")).unwrap();
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').collect();
-            (fields[0].to_owned(), (fields[1].parse().unwrap(), fields[2].parse().unwrap()))
-        })
+    read_bks(&benchmarks().join(set))
+        .unwrap()
+        .into_iter()
+        .map(|(name, best)| (name, (best.vehicles, best.distance)))
         .collect()
 }
 
@@ -155,4 +153,20 @@ fn rejects_solomon_solutions_with_a_customer_moved_late() {
 #[test]
 fn rejects_homberger_solutions_with_a_customer_moved_late() {
     rejects_a_customer_moved_late("homberger", "bks-solutions");
+}
+
+#[test]
+fn bench_solomon_solves_an_instance_into_routes_the_checker_accepts() {
+    let dir = benchmarks().join("solomon");
+    let best = read_bks(&dir).unwrap();
+    assert_eq!(best.len(), 56);
+    let row = solve_one(&dir.join("C101.txt"), Duration::from_secs(2), &best).unwrap();
+    assert_eq!(row.name, "C101");
+    assert!(row.feasible, "the checker rejected the routes");
+    assert_eq!(row.unserved, 0);
+    let known = row.best.expect("C101 is in bks.csv");
+    assert!(row.vehicles >= known.vehicles && row.vehicles <= 25, "{} vehicles", row.vehicles);
+    // With the best-known fleet, no route set is shorter than the best-known one.
+    assert!(row.vehicles > known.vehicles || row.distance >= known.distance - 0.01);
+    assert!(row.gap_percent().is_some());
 }
