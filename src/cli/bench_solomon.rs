@@ -188,9 +188,11 @@ pub fn solve_one(
     let verdict = check_rota(&problem, &rota);
     let seconds = started.elapsed().as_secs_f64();
     let (vehicles, distance) = rota_distance(&problem, &rota);
+    // bks.csv spells names in capitals; some instance files (Homberger's) in lower case.
+    let name = instance.name.to_ascii_uppercase();
     Ok(Row {
-        best: best.get(&instance.name).copied(),
-        name: instance.name,
+        best: best.get(&name).copied(),
+        name,
         vehicles,
         distance,
         unserved: rota.unscheduled.len(),

@@ -5,9 +5,10 @@ use super::data::{load_rules, read_policy};
 use crate::api::{self, AppState, Options};
 use crate::store::{create_user, Role, Store, User};
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use clap::Args;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -76,14 +77,7 @@ async fn seed_if_empty(
 ) -> anyhow::Result<Vec<(String, String)>> {
     let store = state.store();
     if store.latest_import().await?.is_none() {
-        let dataset = crate::format::csv::load_dir(&args.data)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| format!("demo data in {} does not import", args.data.display()))?;
-        let files: BTreeMap<String, String> = crate::format::csv::to_files(&dataset)
-            .into_iter()
-            .map(|(name, bytes)| (name, String::from_utf8_lossy(&bytes).into_owned()))
-            .collect();
-        store.save_import(&files, state.now(), "demo").await?;
+        import_dir(store, &args.data, state.now()).await?;
     }
     if store.count_users().await? > 0 {
         return Ok(Vec::new());
@@ -113,6 +107,19 @@ async fn seed_if_empty(
         tokens.push((reach, create_user(store, &user, state.now()).await?));
     }
     Ok(tokens)
+}
+
+/// Imports a folder of CSVs into the store as the new version (the demo data, or a benchmark's).
+pub async fn import_dir(store: &Store, dir: &Path, at: DateTime<Utc>) -> anyhow::Result<()> {
+    let dataset = crate::format::csv::load_dir(dir)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("the data in {} does not import", dir.display()))?;
+    let files: BTreeMap<String, String> = crate::format::csv::to_files(&dataset)
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect();
+    store.save_import(&files, at, "demo").await?;
+    Ok(())
 }
 
 /// Completes on Ctrl-C, or on SIGTERM (how service managers and containers stop a process).
