@@ -296,6 +296,31 @@ async fn publish(
     ))
 }
 
+/// What every change to a day's plan checks first, in the order a client can fix it: the date,
+/// the scope, the body, then whether the caller may plan that scope.
+async fn day_edit<T>(
+    state: &AppState,
+    caller: &Caller,
+    date: &str,
+    query: &ScopeQuery,
+    body: Result<Json<T>, JsonRejection>,
+) -> Result<(NaiveDate, Scope, T, Arc<Loaded>), ApiError> {
+    let date = parse_date("date", date)?;
+    let scope = parse_scope(query)?;
+    let Json(body) = body.map_err(|e| ApiError::bad("body", e.body_text()))?;
+    let loaded = state.dataset().await?;
+    caller.may_plan(&scope, &loaded.dataset)?;
+    Ok((date, scope, body, loaded))
+}
+
+/// A 400 naming the `worker` field unless the dataset has that worker.
+fn known_worker(dataset: &Dataset, worker: &str) -> Result<(), ApiError> {
+    match dataset.worker(&WorkerId(worker.to_owned())) {
+        Some(_) => Ok(()),
+        None => Err(ApiError::bad("worker", format!("no worker '{worker}'"))),
+    }
+}
+
 #[derive(Deserialize)]
 struct PinBody {
     visit: String,
@@ -310,15 +335,9 @@ async fn pin(
     Query(query): Query<ScopeQuery>,
     body: Result<Json<PinBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let date = parse_date("date", &date)?;
-    let scope = parse_scope(&query)?;
-    let Json(body) = body.map_err(|e| ApiError::bad("body", e.body_text()))?;
-    let loaded = state.dataset().await?;
-    caller.may_plan(&scope, &loaded.dataset)?;
+    let (date, _, body, loaded) = day_edit(&state, &caller, &date, &query, body).await?;
     if let Some(worker) = &body.worker {
-        if loaded.dataset.worker(&WorkerId(worker.clone())).is_none() {
-            return Err(ApiError::bad("worker", format!("no worker '{worker}'")));
-        }
+        known_worker(&loaded.dataset, worker)?;
     }
     if let Some(start) = &body.start {
         parse_time(start).ok_or_else(|| ApiError::bad("start", "expected HH:MM"))?;
@@ -351,11 +370,7 @@ async fn event(
     Query(query): Query<ScopeQuery>,
     body: Result<Json<EventBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let date = parse_date("date", &date)?;
-    let scope = parse_scope(&query)?;
-    let Json(body) = body.map_err(|e| ApiError::bad("body", e.body_text()))?;
-    let loaded = state.dataset().await?;
-    caller.may_plan(&scope, &loaded.dataset)?;
+    let (date, scope, body, loaded) = day_edit(&state, &caller, &date, &query, body).await?;
     let at = match &body.at {
         Some(text) => Some(parse_time(text).ok_or_else(|| ApiError::bad("at", "expected HH:MM"))?),
         None => None,
@@ -364,9 +379,7 @@ async fn event(
         "sick" => {
             let worker =
                 body.worker.as_ref().ok_or_else(|| ApiError::bad("worker", "required for sick"))?;
-            if loaded.dataset.worker(&WorkerId(worker.clone())).is_none() {
-                return Err(ApiError::bad("worker", format!("no worker '{worker}'")));
-            }
+            known_worker(&loaded.dataset, worker)?;
             at.ok_or_else(|| ApiError::bad("at", "required for sick (from when)"))?;
         }
         "done" | "no_access" => {
