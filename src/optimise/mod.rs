@@ -8,9 +8,10 @@
 //!    exact bound) or the caller's stop fires (a Lagrangian bound is reported instead);
 //! 3. `rounding`: a rota from the last LP's column values, at once; then an integer solve
 //!    (HiGHS MIP) over the columns found, started from the cheaper of that and the heuristic's;
-//! 4. `cars`: concrete cars per trip, keeping charge above the reserve; trips that find none
+//! 4. `improve`: day elimination and visit relocation on the cheapest rota, in the time left;
+//! 5. `cars`: concrete cars per trip, keeping charge above the reserve; trips that find none
 //!    fall back to the worker's own car, walking, or leave their visits out;
-//! 5. `explain`: a reason in words for every visit left out.
+//! 6. `explain`: a reason in words for every visit left out.
 //!
 //! The optimiser never reads the clock: the caller passes its stopwatch (`elapsed`) and a stop
 //! flag in [`SolveOptions`], and fills in [`SolveReport::millis`] itself.
@@ -21,6 +22,7 @@ mod column;
 mod explain;
 mod extract;
 mod heuristic;
+mod improve;
 mod master;
 mod model;
 mod pricing;
@@ -125,6 +127,16 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         report.timed_out = true;
     }
     candidates.insert(0, days);
+    // Local search on the cheapest so far, with whatever time is left.
+    if let Some(cheapest) = candidates
+        .iter()
+        .min_by(|a, b| colgen::days_cost(&model, a).total_cmp(&colgen::days_cost(&model, b)))
+    {
+        let mut improved = cheapest.clone();
+        if improve::improve(&model, &mut improved, &|| options.should_stop()) {
+            candidates.push(improved);
+        }
+    }
     // Cars last, for each candidate rota: the one cheapest after its trips got real cars wins.
     let mut best: Option<(f64, Vec<Option<column::Column>>, cars::CarPlan)> = None;
     for mut days in candidates {

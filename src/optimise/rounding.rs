@@ -71,7 +71,7 @@ pub fn round(model: &Model, pool: &[Column], x: &[f64]) -> Vec<Option<Column>> {
 }
 
 /// `column` without `node`, rescheduled; `None` when nothing is left or it no longer schedules.
-fn without(model: &Model, column: &Column, node: usize) -> Option<Column> {
+pub fn without(model: &Model, column: &Column, node: usize) -> Option<Column> {
     let specs: Vec<TripSpec> = column
         .trips
         .iter()

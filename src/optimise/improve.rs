@@ -1,0 +1,79 @@
+//! Local search on a finished rota, for the time the integer solve leaves.
+//!
+//! Column generation recombines the days its pricing found; when days are long (many visits
+//! each, as in the Solomon benchmark) the pricing reaches few of the good ones, and the rota
+//! keeps days a simple move would remove. Two moves, each kept only when the rota's cost (with
+//! the penalties of visits left out) falls, until neither improves or the stop fires:
+//! - **day elimination**: take a worker's whole day away and put its visits into the others'
+//!   days by cheapest insertion (fewer trips, fewer vehicles);
+//! - **relocation**: take one visit out of its day and put it back wherever it is cheapest.
+//!
+//! Joint visits stay where they are: moving one needs both workers' days at once.
+
+use super::colgen::days_cost;
+use super::column::Column;
+use super::heuristic::reinsert;
+use super::model::Model;
+use super::rounding::without;
+
+/// Improves `days` in place; returns whether anything changed.
+pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bool) -> bool {
+    let mut cost = days_cost(model, days);
+    let mut changed = false;
+    loop {
+        let mut better = false;
+        let mut order: Vec<usize> = (0..days.len()).filter(|&w| days[w].is_some()).collect();
+        order.sort_by_key(|&w| days[w].as_ref().map_or(0, |c| c.nodes().count()));
+        for w in order {
+            if stop() {
+                return changed;
+            }
+            let Some(column) = &days[w] else { continue };
+            let visits: Vec<usize> = column.nodes().map(|n| model.nodes[n].visit).collect();
+            if visits.iter().any(|&v| model.visit(v).joint) {
+                continue;
+            }
+            let mut trial = days.to_vec();
+            trial[w] = None;
+            better |= keep_if_cheaper(model, days, &mut cost, trial, &visits);
+        }
+        for v in 0..model.problem.visits.len() {
+            if stop() {
+                return changed || better;
+            }
+            if model.visit(v).joint {
+                continue;
+            }
+            let found = days.iter().flatten().find_map(|c| {
+                c.nodes().find(|&n| model.nodes[n].visit == v).map(|n| (c.worker, n))
+            });
+            let Some((w, node)) = found else { continue };
+            let mut trial = days.to_vec();
+            trial[w] = trial[w].take().and_then(|c| without(model, &c, node));
+            better |= keep_if_cheaper(model, days, &mut cost, trial, &[v]);
+        }
+        changed |= better;
+        if !better {
+            return changed;
+        }
+    }
+}
+
+/// Reinserts `visits` into `trial` and makes it the rota if that is cheaper.
+fn keep_if_cheaper(
+    model: &Model,
+    days: &mut [Option<Column>],
+    cost: &mut f64,
+    mut trial: Vec<Option<Column>>,
+    visits: &[usize],
+) -> bool {
+    reinsert(model, &mut trial, visits);
+    let trial_cost = days_cost(model, &trial);
+    if trial_cost < *cost - 1e-6 {
+        days.clone_from_slice(&trial);
+        *cost = trial_cost;
+        true
+    } else {
+        false
+    }
+}
