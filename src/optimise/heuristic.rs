@@ -111,14 +111,22 @@ pub fn construct(model: &Model) -> Construction {
 }
 
 /// Inserts visits `visits` into `days` where they fit (the pool counted from the days' own
-/// bookings); returns whether any went in.
-pub fn reinsert(model: &Model, days: &mut [Option<Column>], visits: &[usize]) -> bool {
+/// bookings), until `stop` says so; returns whether any went in.
+pub fn reinsert(
+    model: &Model,
+    days: &mut [Option<Column>],
+    visits: &[usize],
+    stop: &dyn Fn() -> bool,
+) -> bool {
     let mut book = CarBook::new(model);
     for column in days.iter().flatten() {
         book.record(model, column);
     }
     let mut any = false;
     for &v in visits {
+        if stop() {
+            break;
+        }
         if days.iter().flatten().flat_map(|c| c.nodes()).any(|n| model.nodes[n].visit == v) {
             continue;
         }
@@ -225,11 +233,9 @@ pub fn best_insertion(
     let mut best: Option<(f64, Column)> = None;
     let mut consider = |candidate: Vec<TripSpec>| {
         if let Some(column) = schedule_day(model, w, &candidate) {
-            if !book.fits(model, &column) {
-                return;
-            }
+            // The pool check scans the hub's bookings: only a cheaper day is worth it.
             let delta = column.cost - base_cost;
-            if best.as_ref().is_none_or(|b| delta < b.0) {
+            if best.as_ref().is_none_or(|b| delta < b.0) && book.fits(model, &column) {
                 best = Some((delta, column));
             }
         }

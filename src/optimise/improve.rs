@@ -35,7 +35,7 @@ pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bo
             }
             let mut trial = days.to_vec();
             trial[w] = None;
-            better |= keep_if_cheaper(model, days, &mut cost, trial, &visits);
+            better |= keep_if_cheaper(model, days, &mut cost, trial, &visits, stop);
         }
         for v in 0..model.problem.visits.len() {
             if stop() {
@@ -50,7 +50,7 @@ pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bo
             let Some((w, node)) = found else { continue };
             let mut trial = days.to_vec();
             trial[w] = trial[w].take().and_then(|c| without(model, &c, node));
-            better |= keep_if_cheaper(model, days, &mut cost, trial, &[v]);
+            better |= keep_if_cheaper(model, days, &mut cost, trial, &[v], stop);
         }
         changed |= better;
         if !better {
@@ -66,8 +66,10 @@ fn keep_if_cheaper(
     cost: &mut f64,
     mut trial: Vec<Option<Column>>,
     visits: &[usize],
+    stop: &dyn Fn() -> bool,
 ) -> bool {
-    reinsert(model, &mut trial, visits);
+    // A move cut short by the stop leaves visits out, pays their penalty and is not kept.
+    reinsert(model, &mut trial, visits, stop);
     let trial_cost = days_cost(model, &trial);
     if trial_cost < *cost - 1e-6 {
         days.clone_from_slice(&trial);

@@ -133,7 +133,10 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         .min_by(|a, b| colgen::days_cost(&model, a).total_cmp(&colgen::days_cost(&model, b)))
     {
         let mut improved = cheapest.clone();
-        if improve::improve(&model, &mut improved, &|| options.should_stop()) {
+        // The car stage after it needs time too (a twentieth of the limit, at most a second).
+        let reserve = options.time_limit.mul_f64(0.05).min(Duration::from_secs(1));
+        let stop = || options.should_stop() || options.remaining().is_some_and(|r| r < reserve);
+        if improve::improve(&model, &mut improved, &stop) {
             candidates.push(improved);
         }
     }
@@ -144,7 +147,7 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         if !cars.dropped.is_empty() {
             // Put the visits the cars dropped back in wherever the pool still has room.
             let dropped: Vec<usize> = cars.dropped.iter().map(|d| d.0).collect();
-            if heuristic::reinsert(&model, &mut days, &dropped) {
+            if heuristic::reinsert(&model, &mut days, &dropped, &|| options.should_stop()) {
                 let again = cars::assign_cars(&model, &mut days);
                 let keep: Vec<_> =
                     cars.dropped.into_iter().filter(|d| !covered(&model, &days, d.0)).collect();

@@ -4,16 +4,18 @@
 //! the integer solve over thousands of columns may not beat the construction heuristic in the
 //! time left (HiGHS needs its branching to find a first good incumbent). Rounding turns the LP's
 //! own choice into a rota at once: the columns the LP uses most, taken greedily while they make
-//! no visit twice and fit the pool; joint visits only with both workers; then the visits left
-//! over go in by the heuristic's cheapest insertion. It is one more candidate for `plan_day`,
+//! no visit twice and fit the pool; joint visits only with both workers ([`pack`]); then the
+//! visits left over go in by the heuristic's cheapest insertion (in `colgen`, which decides
+//! when that is worth its time). It is one more candidate for `plan_day`,
 //! and the integer solve's starting point when it is the cheaper one.
 
 use super::column::{schedule_day, Column, TripSpec};
-use super::heuristic::{reinsert, CarBook};
+use super::heuristic::CarBook;
 use super::model::Model;
 
-/// A rota from the master's column values `x` (one per column of `pool`).
-pub fn round(model: &Model, pool: &[Column], x: &[f64]) -> Vec<Option<Column>> {
+/// The rota the master's column values `x` (one per column of `pool`) pick, before the visits
+/// they leave out ([`left_out`]) are filled in: cheap enough to try on every LP.
+pub fn pack(model: &Model, pool: &[Column], x: &[f64]) -> Vec<Option<Column>> {
     let mut order: Vec<usize> = (0..x.len()).filter(|&c| x[c] > 1e-6).collect();
     order.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(pool[a].cost.total_cmp(&pool[b].cost)));
     let n_visits = model.problem.visits.len();
@@ -61,13 +63,16 @@ pub fn round(model: &Model, pool: &[Column], x: &[f64]) -> Vec<Option<Column>> {
             days[w] = days[w].take().and_then(|c| without(model, &c, node));
         }
     }
-    let left: Vec<usize> = (0..n_visits)
-        .filter(|&v| {
-            !days.iter().flatten().flat_map(|c| c.nodes()).any(|n| model.nodes[n].visit == v)
-        })
-        .collect();
-    reinsert(model, &mut days, &left);
     days
+}
+
+/// The visits `days` do not make.
+pub fn left_out(model: &Model, days: &[Option<Column>]) -> Vec<usize> {
+    let mut made = vec![false; model.problem.visits.len()];
+    for n in days.iter().flatten().flat_map(|c| c.nodes()) {
+        made[model.nodes[n].visit] = true;
+    }
+    (0..made.len()).filter(|&v| !made[v]).collect()
 }
 
 /// `column` without `node`, rescheduled; `None` when nothing is left or it no longer schedules.
