@@ -1,7 +1,7 @@
 //! The audit log: who read which child's personal data, or changed what, and when.
 //! Rows are only ever added.
 
-use super::{on_pool, Store, StoreError};
+use super::{on_pool, on_writer, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -27,7 +27,7 @@ impl Store {
         action: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query("INSERT INTO audit (at, who, action, detail) VALUES ($1, $2, $3, $4)")
                 .bind(at.to_rfc3339())
                 .bind(who)

@@ -1,9 +1,10 @@
 //! Persistence behind one type for both engines: SQLite (a file, in WAL mode) by default and
 //! PostgreSQL when the URL says `postgres://`.
 //!
-//! [`Store`] is an enum over the two pools, a closed set of two, so no trait objects are needed.
-//! Every query is a runtime `sqlx::query` written once: the [`on_pool`] macro repeats the same
-//! body for each engine, which type-checks it against both (sqlx's checked `query!` macros bind
+//! [`Store`] is an enum over the two engines, a closed set of two, so no trait objects are
+//! needed. Every query is a runtime `sqlx::query` written once: the [`on_pool`] macro (reads)
+//! and [`on_writer`] (writes: SQLite's one writer connection) repeat the same body for each
+//! engine, which type-checks it against both (sqlx's checked `query!` macros bind
 //! to one backend, sqlx issue 964). The SQL is the subset both engines share: `$1` placeholders,
 //! `RETURNING`, TEXT for dates and times (RFC 3339), BIGINT for numbers. Each engine has its own
 //! migrations folder (they differ only in how an id column counts), embedded in the binary.
@@ -31,16 +32,33 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-/// Runs the same body against whichever pool the store holds, binding `$pool` to it.
+/// Runs the same read-only body against whichever pool the store holds, binding `$pool` to it.
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match $store {
-            $crate::store::Store::Sqlite($pool) => $body,
+            $crate::store::Store::Sqlite(pools) => {
+                let $pool = &pools.read;
+                $body
+            }
             $crate::store::Store::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use on_pool;
+
+/// As [`on_pool`], for a body that writes: on SQLite it gets the one writer connection.
+macro_rules! on_writer {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::store::Store::Sqlite(pools) => {
+                let $pool = &pools.write;
+                $body
+            }
+            $crate::store::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_writer;
 
 /// What can go wrong with storage.
 #[derive(Debug, thiserror::Error)]
@@ -62,13 +80,23 @@ pub enum StoreError {
     Conflict(String),
 }
 
-/// The storage: one pool of one engine.
+/// The storage: the pools of one engine.
 #[derive(Clone, Debug)]
 pub enum Store {
     /// An SQLite file (or memory database).
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePools),
     /// A PostgreSQL database.
     Postgres(PgPool),
+}
+
+/// SQLite's pools: readers, and one writer. SQLite lets one connection write at a time; with
+/// writers in one shared pool, the others wait in SQLite's busy handler, which sleeps 1, 2, 5,
+/// 10... ms between tries, and every plan read writes an audit row. One writer connection makes
+/// writes queue in the pool instead, without the sleeps; readers never wait for it in WAL mode.
+#[derive(Clone, Debug)]
+pub struct SqlitePools {
+    read: SqlitePool,
+    write: SqlitePool,
 }
 
 /// One stored import: its version and its raw files.
@@ -103,10 +131,15 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
+            let write =
+                SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
             // A memory database lives in one connection: every connection would get its own.
-            let max = if url.contains(":memory:") { 1 } else { 8 };
-            let pool = SqlitePoolOptions::new().max_connections(max).connect_with(options).await?;
-            Store::Sqlite(pool)
+            let read = if url.contains(":memory:") {
+                write.clone()
+            } else {
+                SqlitePoolOptions::new().max_connections(8).connect_with(options).await?
+            };
+            Store::Sqlite(SqlitePools { read, write })
         } else {
             return Err(StoreError::BadUrl(url.to_owned()));
         };
@@ -116,7 +149,7 @@ impl Store {
 
     async fn migrate(&self) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Store::Sqlite(pools) => sqlx::migrate!("migrations/sqlite").run(&pools.write).await?,
             Store::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -140,7 +173,13 @@ impl Store {
 
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
-        on_pool!(self, pool => pool.close().await)
+        match self {
+            Store::Sqlite(pools) => {
+                pools.read.close().await;
+                pools.write.close().await;
+            }
+            Store::Postgres(pool) => pool.close().await,
+        }
     }
 
     /// Stores an import's raw files in one transaction; returns its version.
@@ -151,7 +190,7 @@ impl Store {
         by: &str,
     ) -> Result<i64, StoreError> {
         let at = at.to_rfc3339();
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let mut tx = pool.begin().await?;
             let row = sqlx::query("INSERT INTO imports (created_at, created_by) VALUES ($1, $2) RETURNING id")
                 .bind(&at)

@@ -3,7 +3,7 @@
 //! A rota is never updated in place: generating adds a draft version and publishing adds a
 //! published copy of the latest draft, so what was published stays readable whatever fails later.
 
-use super::{on_pool, Store, StoreError};
+use super::{on_pool, on_writer, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
@@ -140,8 +140,17 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let date = date_text(rota.date);
         let at = at.to_rfc3339();
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let mut tx = pool.begin().await?;
+            if let Store::Postgres(_) = self {
+                // PostgreSQL runs writers side by side, so two saves of one (date, scope) would
+                // read the same latest version; this lock orders them until commit. SQLite has
+                // one writer connection already.
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                    .bind(format!("rota {date} {}", rota.scope))
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let row = sqlx::query(
                 "SELECT COALESCE(MAX(version), 0) AS v FROM rotas WHERE date = $1 AND scope = $2",
             )
@@ -242,7 +251,7 @@ impl Store {
         at: DateTime<Utc>,
         by: &str,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO pins (date, visit, worker, start_time, created_at, created_by) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -286,7 +295,7 @@ impl Store {
         at: DateTime<Utc>,
         by: &str,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO events (date, kind, worker, visit, at_time, created_at, created_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -1,7 +1,7 @@
 //! Users and their tokens. Only SHA-256 hashes of tokens are stored, so a copy of the database
 //! lets no one in; the token itself is shown once when the user is created.
 
-use super::{on_pool, Store, StoreError};
+use super::{on_pool, on_writer, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
@@ -81,7 +81,7 @@ impl Store {
         token_hash: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO users (id, role, worker_id, pod, locality, token_hash, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -132,7 +132,7 @@ impl Store {
         user: &str,
         hash: Option<&str>,
     ) -> Result<bool, StoreError> {
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let done = sqlx::query("UPDATE users SET feed_token_hash = $1 WHERE id = $2")
                 .bind(hash)
                 .bind(user)

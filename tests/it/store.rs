@@ -160,3 +160,30 @@ async fn audit_log_reads_newest_first() {
 async fn rejects_an_unknown_database_url() {
     assert!(matches!(Store::connect("mysql://x").await, Err(StoreError::BadUrl(_))));
 }
+
+#[tokio::test]
+async fn rotas_saved_at_once_for_one_day_and_scope_all_get_their_own_version() {
+    each_engine(|store| async move {
+        let saves = (0..16).map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let body = format!("{{\"n\":{i}}}");
+                let rota = NewRota {
+                    date: day(),
+                    scope: "pod:P01",
+                    status: RotaStatus::Draft,
+                    import_version: 1,
+                    body: &body,
+                };
+                store.save_rota(&rota, at(i), "o").await
+            })
+        });
+        let mut versions = Vec::new();
+        for save in saves.collect::<Vec<_>>() {
+            versions.push(save.await.expect("task").expect("every save succeeds"));
+        }
+        versions.sort();
+        assert_eq!(versions, (1..=16).collect::<Vec<i64>>());
+    })
+    .await;
+}
