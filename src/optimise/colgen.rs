@@ -10,34 +10,16 @@
 //! as a bound before that.
 
 use super::column::{schedule_day, Column, TripSpec};
-use super::heuristic::reinsert;
 use super::master::{solve_lp, solve_mip};
 use super::model::Model;
 use super::pricing::{price, weak_bound, Effort};
-use super::rounding::{left_out, pack};
+use super::rounding::{left_out, pack, Fills};
 use super::{Progress, SolveError, SolveOptions};
 use crate::domain::BoundKind;
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 /// The share of the time limit column generation may use before the integer solve.
 const SEARCH_SHARE: f64 = 0.6;
-
-/// The share of the search's time that filling rounded rotas may take, both so far (before the
-/// next LP is rounded) and in all: on Medway a fill costs about as much as an LP and every LP is
-/// rounded; on a day ten times its size one fill of the first LP would take seconds.
-const FILL_SHARE: f64 = 0.6;
-
-/// The most visits a packing may leave out and still be filled in. Medway's packings leave 7 to
-/// 35 of 144 out and fill in 30-60 ms; the first packing of a day ten times larger leaves 268 out
-/// and filling them took longer than the rest of the search, to a rota no better than the
-/// construction heuristic's.
-const FILL_MAX_LEFT: usize = 60;
-
-/// How much longer inserting a visit into a packing's full days takes than inserting it during
-/// the construction heuristic, which starts from empty days: about 20 on Medway (4 ms against
-/// 0.2 ms), about 10 on a day ten times larger. The larger keeps the first estimate cautious.
-const FILL_OVER_CONSTRUCTION: f64 = 20.0;
 
 /// What the loop produced.
 pub struct Outcome {
@@ -85,18 +67,10 @@ pub fn solve(
     // The cheapest rota rounded from an LP so far, and its cost. Each LP rounds differently
     // (its columns and values change) and a packing's cost says nothing of its cost once filled
     // (on Medway the best packing fills to four times the best rota), so each one is filled in
-    // within FILL_SHARE of the search's time: on a large day one fill costs more than an LP,
-    // and the search and its bound come first. A fill cut short leaves visits out and pays
-    // their penalty.
+    // within a time budget ([`Fills`]): on a large day one fill costs more than an LP, and the
+    // search and its bound come first.
     let mut rounded: Option<(f64, Vec<Option<Column>>)> = None;
-    let mut filling = Duration::ZERO;
-    let mut tried = 0;
-    let began = options.elapsed.map(|elapsed| elapsed());
-    let searching = || match (began, options.elapsed) {
-        (Some(began), Some(elapsed)) => elapsed().saturating_sub(began),
-        _ => Duration::ZERO,
-    };
-    let fill_budget = began.map(|began| search_budget.saturating_sub(began).mul_f64(FILL_SHARE));
+    let mut fills = Fills::new(options.elapsed, search_budget, model.problem.visits.len());
     loop {
         if stop() {
             timed_out = true;
@@ -109,27 +83,8 @@ pub fn solve(
         iterations += 1;
         let mut candidate = pack(model, &pool, &lp.x);
         let left = left_out(model, &candidate);
-        // What this fill should cost, from the fills before it or, for the first, from the
-        // construction heuristic's time (all of the search's time before it, `began`).
-        let estimate = if tried == 0 {
-            began.unwrap_or_default().mul_f64(
-                FILL_OVER_CONSTRUCTION * left.len() as f64 / model.problem.visits.len() as f64,
-            )
-        } else {
-            filling.mul_f64(left.len() as f64 / tried as f64)
-        };
-        let affordable = left.len() <= FILL_MAX_LEFT
-            && fill_budget.is_none_or(|budget| {
-                filling + estimate <= budget
-                    && (rounded.is_none() || filling + estimate <= searching().mul_f64(FILL_SHARE))
-            });
-        if affordable {
-            let from = searching();
-            let spent = || filling + searching().saturating_sub(from);
-            let over = || fill_budget.is_some_and(|budget| spent() >= budget);
-            reinsert(model, &mut candidate, &left, &|| stop() || over());
-            filling = spent();
-            tried += left.len();
+        if fills.allow(left.len()) {
+            fills.fill(model, &mut candidate, &left, &stop);
             let cost = days_cost(model, &candidate);
             if rounded.as_ref().is_none_or(|(best, _)| cost < *best - 1e-9) {
                 rounded = Some((cost, candidate));
