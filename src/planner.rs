@@ -11,7 +11,7 @@ use crate::check::{check_rota, Verdict};
 use crate::day::build::build_day;
 use crate::day::{DayProblem, Pin, Policy};
 use crate::domain::{
-    ChildId, Dataset, Endpoint, PodId, Rota, TimeOfDay, TimeSpan, VisitId, WorkerId,
+    CarId, ChildId, Dataset, Endpoint, PodId, Rota, TimeOfDay, TimeSpan, VisitId, WorkerId,
 };
 use crate::horizon::{horizon_input, plan_horizon, HorizonOptions};
 use crate::optimise::{plan_day as optimise_day, SolveError, SolveOptions};
@@ -79,6 +79,9 @@ pub struct DayRequest {
     /// No visit that is not pinned starts before this time: the moment of a re-plan, when
     /// what is done or under way is pinned where it happened.
     pub not_before: TimeOfDay,
+    /// Pool cars already booked on the day by the published rotas of other scopes (the pod
+    /// next door, sharing the hub), with when: out of this rota's reach at those times.
+    pub cars_booked: BTreeMap<CarId, Vec<TimeSpan>>,
 }
 
 /// The visits to offer the day optimiser on `date`: every child whose deadline falls on or
@@ -148,6 +151,12 @@ fn adjust(problem: &mut DayProblem, request: &DayRequest) {
         problem.visits.retain(|visit| pods.contains(&visit.pod));
     }
     problem.visits.retain(|visit| !request.settled.contains(&visit.id));
+    for car in &mut problem.cars {
+        if let Some(spans) = request.cars_booked.get(&car.id) {
+            car.unavailable.extend(spans.iter().copied());
+            car.unavailable.sort();
+        }
+    }
     for worker in &mut problem.workers {
         if let Some(spans) = request.blocked.get(&worker.id) {
             worker.blocked.extend(spans.iter().copied());
@@ -212,6 +221,44 @@ mod tests {
         let dataset = fixtures::generate(1, 1);
         let visits = visits_due(&dataset, &RulesTable::england(), date, 0);
         (dataset, DayRequest { date, visits, ..DayRequest::default() })
+    }
+
+    #[test]
+    fn cars_booked_by_other_rotas_are_not_booked_again() {
+        let date = fixtures::reference_date();
+        let (dataset, mut request) = medway_request(date);
+        let pod = dataset.pods[0].id.clone();
+        request.pods = Some(BTreeSet::from([pod]));
+        let plan = |request: &DayRequest| {
+            let checked = plan_day(&dataset, request, &SolveOptions::untimed()).unwrap();
+            assert!(checked.is_publishable(), "{:?}", checked.verdict);
+            let pool: Vec<(CarId, TimeSpan)> = checked
+                .rota
+                .workers
+                .iter()
+                .flat_map(|day| &day.trips)
+                .filter_map(|trip| match &trip.transport {
+                    crate::domain::Transport::PoolCar(car) => {
+                        Some((car.clone(), TimeSpan::new(trip.depart, trip.back).unwrap()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            pool
+        };
+        let free = plan(&request);
+        assert!(!free.is_empty(), "the pod uses pool cars when they are free");
+        // Another rota has every car the pod used for the times it used them.
+        for (car, span) in &free {
+            request.cars_booked.entry(car.clone()).or_default().push(*span);
+        }
+        for (car, span) in plan(&request) {
+            let taken = &request.cars_booked.get(&car).cloned().unwrap_or_default();
+            assert!(
+                taken.iter().all(|t| t.end <= span.start || span.end <= t.start),
+                "{car:?} booked again at {span:?}"
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::error::ApiError;
 use super::scope::Scope;
 use super::{AppState, Loaded};
 use crate::day::Pin;
-use crate::domain::{Dataset, TimeOfDay, TimeSpan, VisitId, WorkerId};
+use crate::domain::{CarId, Dataset, PodId, TimeOfDay, TimeSpan, Transport, VisitId, WorkerId};
 use crate::planner::{visits_due, DayRequest};
 use crate::store::{NewRota, Role, RotaStatus, StoredEvent, StoredPin};
 use axum::extract::rejection::JsonRejection;
@@ -201,17 +201,56 @@ async fn day_request(
             }
         }
     }
+    let pods = (*scope != Scope::All).then(|| scope.pods(dataset));
+    let cars_booked = match &pods {
+        Some(pods) => cars_booked_elsewhere(state, dataset, date, scope, pods).await?,
+        None => BTreeMap::new(),
+    };
     Ok(DayRequest {
         date,
         visits: visits_due(dataset, &options.rules, date, options.lookahead),
         policy: options.policy.clone(),
         overrides: BTreeMap::new(),
-        pods: (*scope != Scope::All).then(|| scope.pods(dataset)),
+        pods,
         pins,
         blocked,
         settled,
         not_before: replan.unwrap_or_default(),
+        cars_booked,
     })
+}
+
+/// The pool cars the day's published rotas of other scopes book, and when, for trips of
+/// workers outside `pods` (a rota for the same workers is what this one replaces). A pod plans
+/// from the hub's whole pool, so without this two pods sharing a hub could both book one car.
+async fn cars_booked_elsewhere(
+    state: &AppState,
+    dataset: &Dataset,
+    date: NaiveDate,
+    scope: &Scope,
+    pods: &BTreeSet<PodId>,
+) -> Result<BTreeMap<CarId, Vec<TimeSpan>>, ApiError> {
+    let ours = scope.to_string();
+    let mut booked: BTreeMap<CarId, Vec<TimeSpan>> = BTreeMap::new();
+    for stored in state.store().published_between(date, date).await? {
+        if stored.scope == ours {
+            continue;
+        }
+        for day in parse_doc(&stored.body)?.worker_days() {
+            if dataset.worker(&day.worker).is_some_and(|worker| pods.contains(&worker.pod)) {
+                continue;
+            }
+            for trip in &day.trips {
+                let Transport::PoolCar(car) = &trip.transport else { continue };
+                let Some(span) = TimeSpan::new(trip.depart, trip.back) else { continue };
+                let spans = booked.entry(car.clone()).or_default();
+                if !spans.contains(&span) {
+                    spans.push(span);
+                }
+            }
+        }
+    }
+    Ok(booked)
 }
 
 /// Solves on the blocking pool (one solve per date and scope), stores a new draft, answers.

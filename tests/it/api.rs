@@ -812,3 +812,58 @@ async fn a_pin_puts_the_visit_with_that_worker_at_that_time() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(text.contains("\"field\":\"start\""), "{text}");
 }
+
+/// A rota's pool-car bookings: (registration, depart, back).
+fn car_bookings(rota: &Value) -> Vec<(String, String, String)> {
+    rota["rota"]["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| w["trips"].as_array().unwrap().iter())
+        .filter(|t| t["transport"] == "pool_car")
+        .map(|t| {
+            let text = |key: &str| t[key].as_str().unwrap().to_owned();
+            (text("car"), text("depart"), text("back"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_pod_does_not_book_a_car_that_another_pods_published_rota_holds() {
+    let app = app().await;
+    // One car per hub, so pods sharing a hub compete for it.
+    let mut data = app.dataset.clone();
+    let mut hubs = BTreeSet::new();
+    data.cars.retain(|car| hubs.insert(car.hub.clone()));
+    let (status, text) = app.import(Some(Role::Admin), &csv_files(&data)).await;
+    assert!(status.is_success(), "{status} {text}");
+    let ours = app.publish_day().await;
+    let other = data.pods.iter().find(|p| p.id.0 != app.pod).unwrap().id.clone();
+    let hub_of = |pod: &str| {
+        data.workers
+            .iter()
+            .filter(|w| w.pod.0 == pod)
+            .map(|w| w.base_hub.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(hub_of(&app.pod).iter().any(|h| hub_of(&other.0).contains(h)), "the pods share a hub");
+    let theirs = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/rotas/{}/generate?scope=pod:{}", day(), other.0),
+            Role::Admin,
+            None,
+        )
+        .await;
+    assert_eq!(theirs["verdict"]["publishable"], true, "{theirs}");
+    let held = car_bookings(&ours);
+    assert!(!held.is_empty(), "the first pod uses the pool");
+    for (car, depart, back) in car_bookings(&theirs) {
+        for (taken, from, until) in held.iter().filter(|h| h.0 == car) {
+            assert!(
+                back <= *from || *until <= depart,
+                "{taken} {from}-{until} booked again {depart}-{back}"
+            );
+        }
+    }
+}
