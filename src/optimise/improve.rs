@@ -9,7 +9,12 @@
 //! - **relocation**: take one visit out of its day and put it back wherever it is cheapest.
 //!
 //! Joint visits stay where they are: moving one needs both workers' days at once.
+//!
+//! A move is judged by the rota's cost once cars are assigned: insertion keeps the count of
+//! cars out within the pool but not their charge, and a move that sends a long trip out when
+//! the hub's batteries are low would otherwise look cheaper and lose visits at the car stage.
 
+use super::cars::assign_cars;
 use super::colgen::days_cost;
 use super::column::Column;
 use super::heuristic::reinsert;
@@ -18,7 +23,7 @@ use super::rounding::without;
 
 /// Improves `days` in place; returns whether anything changed.
 pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bool) -> bool {
-    let mut cost = days_cost(model, days);
+    let mut cost = cost_with_cars(model, days);
     let mut changed = false;
     loop {
         let mut better = false;
@@ -70,7 +75,11 @@ fn keep_if_cheaper(
 ) -> bool {
     // A move cut short by the stop leaves visits out, pays their penalty and is not kept.
     reinsert(model, &mut trial, visits, stop);
-    let trial_cost = days_cost(model, &trial);
+    // The car stage only adds to the cost, so most moves are settled without it.
+    if days_cost(model, &trial) >= *cost - 1e-6 {
+        return false;
+    }
+    let trial_cost = cost_with_cars(model, &trial);
     if trial_cost < *cost - 1e-6 {
         days.clone_from_slice(&trial);
         *cost = trial_cost;
@@ -78,4 +87,12 @@ fn keep_if_cheaper(
     } else {
         false
     }
+}
+
+/// The cost of `days` after cars are assigned to their pool trips (on a copy: the car stage
+/// may move a trip to the worker's own car or drop its visits).
+fn cost_with_cars(model: &Model, days: &[Option<Column>]) -> f64 {
+    let mut days = days.to_vec();
+    assign_cars(model, &mut days);
+    days_cost(model, &days)
 }

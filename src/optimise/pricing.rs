@@ -12,7 +12,21 @@
 //! adds cost and collects less than it costs (travel legs obey the triangle inequality, which
 //! the travel model's distances do up to its rounding to the second). A search is *exact* when it
 //! kept every candidate (at most 128, the bitset) and hit no label cap; its minimum reduced cost
-//! is then a true minimum, which the Lagrangian bound needs.
+//! is then a lower bound on every day of the worker, which the Lagrangian bound needs.
+//!
+//! The exact search is an ng-route relaxation (Baldacci, Mingozzi and Roberti): a label
+//! remembers only the visits it made among the few nearest to where it stands, so labels at one
+//! place compare on a handful of bits instead of every visit made, and a day may in principle
+//! come back to a visit it made long before. Such a day is no column, but its reduced cost still
+//! bounds the worker's from below. When the cheapest day found makes a visit twice, that visit
+//! is remembered everywhere and the search runs again (decremental state-space relaxation), a
+//! few times, so the bound tightens and elementary columns come out.
+//!
+//! Labels are cut when even the best completion cannot make the day's reduced cost negative,
+//! or better than the worst of the `columns` best days found (so those come out exactly): the
+//! completion is bounded by an unbounded knapsack, by
+//! whole minutes, of the visits' profits (dual less continuity and the shortest leg into them)
+//! within the working time left.
 
 use super::column::{core_instants, schedule_day, Column, TripSpec};
 use super::master::Duals;
@@ -31,15 +45,32 @@ pub struct Effort {
     pub columns: usize,
     /// Most nodes (places and starts) kept per visit.
     pub nodes_per_visit: usize,
+    /// How many of the nearest candidate visits a label remembers (ng-route neighbourhood,
+    /// itself included); `usize::MAX` remembers every visit made (an elementary search).
+    pub ng: usize,
+    /// How many times the search may rerun with a repeated visit remembered everywhere.
+    pub reruns: usize,
 }
 
 impl Effort {
     /// A quick search over the most promising visits.
-    pub const HEURISTIC: Effort =
-        Effort { candidates: 10, labels: 3_000, columns: 3, nodes_per_visit: 4 };
+    pub const HEURISTIC: Effort = Effort {
+        candidates: 10,
+        labels: 3_000,
+        columns: 3,
+        nodes_per_visit: 4,
+        ng: usize::MAX,
+        reruns: 0,
+    };
     /// A complete search (within the bitset and a generous label cap).
-    pub const EXACT: Effort =
-        Effort { candidates: 128, labels: 400_000, columns: 5, nodes_per_visit: usize::MAX };
+    pub const EXACT: Effort = Effort {
+        candidates: 128,
+        labels: 400_000,
+        columns: 5,
+        nodes_per_visit: usize::MAX,
+        ng: 8,
+        reruns: 4,
+    };
 }
 
 /// What one pricing search found.
@@ -47,9 +78,10 @@ impl Effort {
 pub struct Priced {
     /// Columns of negative reduced cost, best first.
     pub columns: Vec<Column>,
-    /// The least reduced cost found (0 if none negative).
+    /// The least reduced cost found (0 if none negative); with an ng search it may be a day
+    /// that makes a visit twice, so no column has it.
     pub min_rc: f64,
-    /// Whether `min_rc` is the true minimum over all the worker's days.
+    /// Whether `min_rc` is at most the reduced cost of every day of the worker.
     pub exact: bool,
 }
 
@@ -74,14 +106,14 @@ struct Label {
     interval: usize,
     time: u32,
     cost: f64,
-    visited: u128,
+    /// Candidates made and still remembered (every one made, in an elementary search).
+    memory: u128,
     n: u16,
     load: u32,
     km: f64,
     busy: u32,
     depart: u32,
     latest_depart: u32,
-    profit_left: f64,
     dead: bool,
 }
 
@@ -132,6 +164,86 @@ fn visit_profit(model: &Model, duals: &Duals, w: usize, v: usize) -> Option<f64>
     model.visit_nodes[v].iter().map(|&n| duals.node[n] - cost).reduce(f64::max)
 }
 
+/// The visits one search may make, and what it knows of them before labelling.
+struct Candidates {
+    /// `(profit, visit)`, most profitable first: dual less continuity cost.
+    visits: Vec<(f64, usize)>,
+    /// Candidate index of each visit of the problem (`u128::MAX` where none).
+    bit: Vec<u128>,
+    /// The nodes a day may make, as model node indices.
+    nodes: Vec<usize>,
+    /// The most profit any completion can collect in the working time left, by whole steps.
+    completion: Completion,
+    /// Whether the cuts may also use the sum of the profits of visits not yet made (only when
+    /// every label remembers every visit it made).
+    elementary: bool,
+}
+
+impl Candidates {
+    /// The most profit a day standing at `label` can still collect, given the working time
+    /// left in its intervals from `label.time` until the shift ends (no visit ends later).
+    fn left(&self, label: &Label, intervals: &[(u32, u32)], shift_end: u32) -> f64 {
+        let seconds: u32 = intervals[label.interval.min(intervals.len().saturating_sub(1))..]
+            .iter()
+            .map(|&(open, close)| close.min(shift_end).saturating_sub(open.max(label.time)))
+            .sum();
+        let by_time = self.completion.within(seconds);
+        if !self.elementary {
+            return by_time;
+        }
+        let unmade: f64 = self
+            .visits
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| label.memory >> i & 1 == 0)
+            .map(|(_, p)| p.0)
+            .sum();
+        by_time.min(unmade)
+    }
+}
+
+/// Per whole step of time, the most profit of any multiset of items `(profit, seconds)` whose
+/// floored steps sum to at most that (an unbounded knapsack): visits that fit in `s` seconds
+/// have floored steps summing to at most `s / step`, so the table bounds every completion,
+/// with visits made twice or not. A step is a minute, or longer so that the table has at most
+/// [`COMPLETION_STEPS`] entries (the Solomon days are long). An item shorter than a step would
+/// be free: the table is then infinite.
+#[derive(Clone, Debug, PartialEq)]
+struct Completion {
+    step: u32,
+    table: Vec<f64>,
+}
+
+/// The most entries of a completion table.
+const COMPLETION_STEPS: u32 = 512;
+
+impl Completion {
+    fn new(items: &[(f64, u32)], horizon: u32) -> Completion {
+        let step = horizon.div_ceil(COMPLETION_STEPS).max(60);
+        let steps = (horizon / step) as usize;
+        if items.iter().any(|&(_, seconds)| seconds < step) {
+            return Completion { step, table: vec![f64::INFINITY; steps + 1] };
+        }
+        let mut table = vec![0.0f64; steps + 1];
+        for m in 1..=steps {
+            let mut best = table[m - 1];
+            for &(profit, seconds) in items {
+                let weight = (seconds / step) as usize;
+                if weight <= m {
+                    best = best.max(table[m - weight] + profit);
+                }
+            }
+            table[m] = best;
+        }
+        Completion { step, table }
+    }
+
+    /// The most profit collectable in `seconds`.
+    fn within(&self, seconds: u32) -> f64 {
+        self.table[((seconds / self.step) as usize).min(self.table.len() - 1)]
+    }
+}
+
 /// Prices worker `w`.
 ///
 /// `stop` is polled every few hundred labels: a search cut short returns what it found as
@@ -144,8 +256,6 @@ pub fn price(
     stop: &dyn Fn() -> bool,
 ) -> Priced {
     let worker = &model.workers[w];
-    let weights = model.weights;
-    let sigma = duals.worker[w];
     let eps = 1e-7;
     // Candidate visits, most profitable first.
     let mut visits: Vec<(f64, usize)> = (0..model.problem.visits.len())
@@ -154,10 +264,6 @@ pub fn price(
         .collect();
     visits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut exact = true;
-    if visits.len() > effort.candidates {
-        visits.truncate(effort.candidates);
-        exact = false;
-    }
     let limit = effort.candidates.min(128);
     if visits.len() > limit {
         visits.truncate(limit);
@@ -180,10 +286,158 @@ pub fn price(
         }
         nodes.extend(mine);
     }
-    let profit_total: f64 = visits.iter().map(|p| p.0).sum();
-    if nodes.is_empty() || -sigma - profit_total >= -eps {
+    if nodes.is_empty() {
         return Priced { columns: Vec::new(), min_rc: 0.0, exact };
     }
+    let into = shortest_legs_in(model, w, &nodes);
+    let completion = Completion::new(
+        &items(model, duals, w, &visits, &nodes, &into),
+        worker.shift.1.saturating_sub(worker.shift.0),
+    );
+    let elementary = effort.ng >= visits.len();
+    let mut ng =
+        neighbourhoods(model, &visits, &nodes, if elementary { usize::MAX } else { effort.ng });
+    let candidates = Candidates { visits, bit, nodes, completion, elementary };
+    let mut reruns = 0;
+    loop {
+        let found = label_days(model, duals, w, effort, &candidates, &ng, stop);
+        let repeated = found
+            .complete
+            .first()
+            .map(|(_, last)| repeated_visits(model, &candidates.bit, &found.labels, last));
+        match repeated {
+            Some(repeated)
+                if repeated != 0 && reruns < effort.reruns && !found.truncated && !stop() =>
+            {
+                // Remember the repeated visits everywhere and search again.
+                for mask in &mut ng {
+                    *mask |= repeated;
+                }
+                reruns += 1;
+            }
+            _ => return found.priced(model, duals, w, effort, &candidates.bit, exact),
+        }
+    }
+}
+
+/// Per candidate node, the shortest leg into it that a day of worker `w` can make: from another
+/// candidate visit's place or from one of the worker's endpoints, in one of the worker's modes.
+fn shortest_legs_in(model: &Model, w: usize, nodes: &[usize]) -> Vec<u32> {
+    let worker = &model.workers[w];
+    let mut from: Vec<usize> = vec![worker.point(worker.start), worker.hub_point];
+    from.extend(worker.home_point);
+    nodes
+        .iter()
+        .map(|&n| {
+            let to = model.nodes[n].point;
+            let points = from.iter().copied().chain(
+                nodes
+                    .iter()
+                    .filter(|&&m| model.nodes[m].visit != model.nodes[n].visit)
+                    .map(|&m| model.nodes[m].point),
+            );
+            points
+                .flat_map(|p| worker.modes.iter().map(move |&mode| (p, mode)))
+                .map(|(p, mode)| (model.leg(mode, p, to), mode))
+                .filter(|&(leg, mode)| model.leg_ok(mode, leg))
+                .map(|(leg, _)| leg.seconds)
+                .min()
+                .unwrap_or(u32::MAX)
+        })
+        .collect()
+}
+
+/// The knapsack items of the candidates: each visit's best profit over its nodes less the cost
+/// of the shortest leg into that node, and its duration plus the shortest leg into any of them.
+fn items(
+    model: &Model,
+    duals: &Duals,
+    w: usize,
+    visits: &[(f64, usize)],
+    nodes: &[usize],
+    into: &[u32],
+) -> Vec<(f64, u32)> {
+    let per_second = model.weights.travel_minute / 60.0;
+    let cost_of = |v: usize| model.workers[w].cost[v].unwrap_or(f64::INFINITY);
+    visits
+        .iter()
+        .filter_map(|&(_, v)| {
+            let mine = || nodes.iter().zip(into).filter(|(&n, _)| model.nodes[n].visit == v);
+            let profit = mine()
+                .map(|(&n, &leg)| duals.node[n] - cost_of(v) - per_second * f64::from(leg))
+                .fold(f64::NEG_INFINITY, f64::max);
+            let leg = mine().map(|(_, &leg)| leg).min()?;
+            (profit > 0.0).then(|| (profit, model.visit(v).duration.saturating_add(leg)))
+        })
+        .collect()
+}
+
+/// Per candidate, the bits of the `size` candidates nearest to it (itself included), by the
+/// shortest drive between any of their nodes: what a label standing there remembers.
+fn neighbourhoods(
+    model: &Model,
+    visits: &[(f64, usize)],
+    nodes: &[usize],
+    size: usize,
+) -> Vec<u128> {
+    let all = if visits.len() >= 128 { u128::MAX } else { (1u128 << visits.len()) - 1 };
+    if size >= visits.len() {
+        return vec![all; visits.len()];
+    }
+    let points = |v: usize| {
+        nodes.iter().filter(move |&&n| model.nodes[n].visit == v).map(|&n| model.nodes[n].point)
+    };
+    visits
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, v))| {
+            let mut near: Vec<(u32, usize)> = visits
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(j, &(_, u))| {
+                    let seconds = points(v)
+                        .flat_map(|a| points(u).map(move |b| (a, b)))
+                        .map(|(a, b)| model.problem.matrix.drive(a, b).seconds)
+                        .min()
+                        .unwrap_or(u32::MAX);
+                    (seconds, j)
+                })
+                .collect();
+            near.sort_unstable();
+            near.iter().take(size.saturating_sub(1)).fold(1u128 << i, |mask, &(_, j)| mask | 1 << j)
+        })
+        .collect()
+}
+
+/// The candidate bits of the visits the day ending at `last` makes more than once.
+fn repeated_visits(model: &Model, bit: &[u128], labels: &[Label], last: &Label) -> u128 {
+    let (mut seen, mut twice) = (0u128, 0u128);
+    for event in events_of(labels, last) {
+        if let Event::Visit(n) = event {
+            let mask = 1u128 << bit[model.nodes[n].visit];
+            twice |= seen & mask;
+            seen |= mask;
+        }
+    }
+    twice
+}
+
+/// One labelling search of worker `w`'s days over `candidates`, labels remembering `ng`.
+fn label_days(
+    model: &Model,
+    duals: &Duals,
+    w: usize,
+    effort: Effort,
+    candidates: &Candidates,
+    ng: &[u128],
+    stop: &dyn Fn() -> bool,
+) -> Found {
+    let worker = &model.workers[w];
+    let weights = model.weights;
+    let sigma = duals.worker[w];
+    let eps = 1e-7;
+    let (nodes, bit) = (&candidates.nodes, &candidates.bit);
     let car_priced = worker.hub.is_some_and(|h| duals.car[h].iter().any(|d| *d < -eps));
     let hub = worker.hub.unwrap_or(0);
     let capacity = model.problem.workers[w].capacity;
@@ -214,11 +468,15 @@ pub fn price(
     let mut heap: BinaryHeap<Reverse<(u32, usize)>> = BinaryHeap::new();
     let mut complete: Vec<(f64, Label)> = Vec::new();
     let mut best = 0.0f64;
+    // The reduced costs of the best days completed, at most `effort.columns`, ascending; a
+    // label that cannot beat the last of them once there are that many is cut.
+    let mut tops: Vec<f64> = Vec::new();
+    let mut cutoff = 0.0f64;
 
     let dominates = |a: &Label, b: &Label| -> bool {
         a.time <= b.time
             && a.cost <= b.cost + 1e-9
-            && a.visited & !b.visited == 0
+            && a.memory & !b.memory == 0
             && (a.n <= b.n || b.n >= fair_share)
             && a.load <= b.load
             && (a.mode != Mode::Pool || !a.open || a.km <= b.km + 1e-9)
@@ -239,14 +497,13 @@ pub fn price(
         interval: 0,
         time: worker.shift.0,
         cost: 0.0,
-        visited: 0,
+        memory: 0,
         n: 0,
         load: 0,
         km: 0.0,
         busy: 0,
         depart: worker.shift.0,
         latest_depart: u32::MAX,
-        profit_left: profit_total,
         dead: false,
     };
     labels.push(root);
@@ -259,9 +516,11 @@ pub fn price(
                   buckets: &mut Vec<Vec<usize>>,
                   key: usize,
                   label: Label,
-                  best: f64|
+                  cutoff: f64|
      -> Option<usize> {
-        if label.cost - sigma - label.profit_left >= best.min(0.0) - eps {
+        if label.cost - sigma - candidates.left(&label, &worker.intervals, shift_end)
+            >= cutoff - eps
+        {
             return None;
         }
         for &i in &buckets[key] {
@@ -293,7 +552,9 @@ pub fn price(
             break;
         }
         let label = labels[idx].clone();
-        if label.cost - sigma - label.profit_left >= best.min(0.0) - eps {
+        if label.cost - sigma - candidates.left(&label, &worker.intervals, shift_end)
+            >= cutoff - eps
+        {
             continue;
         }
         if !label.open {
@@ -330,7 +591,7 @@ pub fn price(
                         &mut buckets,
                         open_key(None, mode, j, label.end),
                         next,
-                        best,
+                        cutoff,
                     );
                 }
             }
@@ -342,7 +603,7 @@ pub fn price(
         for (i, &n) in nodes.iter().enumerate() {
             let node = &model.nodes[n];
             let v = node.visit;
-            if label.visited >> bit[v] & 1 == 1 {
+            if label.memory >> bit[v] & 1 == 1 {
                 continue;
             }
             let leg = model.leg(label.mode, label.at, node.point);
@@ -379,7 +640,6 @@ pub fn price(
             if n_made > fair_share {
                 cost += weights.over_fair_share;
             }
-            let profit = visits[bit[v] as usize].0;
             let next = Label {
                 parent: idx,
                 event: Event::Visit(n),
@@ -387,19 +647,18 @@ pub fn price(
                 node: Some(i),
                 time: end,
                 cost,
-                visited: label.visited | 1 << bit[v],
+                memory: (label.memory & ng[bit[v] as usize]) | 1 << bit[v],
                 n: n_made,
                 load,
                 km,
                 busy: busy + visit.duration,
                 depart,
                 latest_depart,
-                profit_left: label.profit_left - profit,
                 dead: false,
                 ..label.clone()
             };
             let key = open_key(Some(i), label.mode, label.interval, label.end);
-            insert(&mut labels, &mut heap, &mut buckets, key, next, best);
+            insert(&mut labels, &mut heap, &mut buckets, key, next, cutoff);
         }
         if first {
             continue;
@@ -456,40 +715,73 @@ pub fn price(
                 if rc < -eps {
                     complete.push((rc, next.clone()));
                     best = best.min(rc);
+                    let at = tops.partition_point(|&t| t <= rc);
+                    tops.insert(at, rc);
+                    tops.truncate(effort.columns);
+                    if tops.len() == effort.columns {
+                        cutoff = tops[tops.len() - 1];
+                    }
                 }
             }
-            insert(&mut labels, &mut heap, &mut buckets, closed_key(e, label.interval), next, best);
+            insert(
+                &mut labels,
+                &mut heap,
+                &mut buckets,
+                closed_key(e, label.interval),
+                next,
+                cutoff,
+            );
         }
     }
-    // Completed days are kept whole: a closed label that `insert` refused still describes a
-    // feasible day.
-    complete.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut columns: Vec<Column> = Vec::new();
-    for (_, last) in &complete {
-        if columns.len() >= effort.columns {
-            break;
+    Found { labels, complete, best, truncated }
+}
+
+/// What one labelling search found.
+struct Found {
+    labels: Vec<Label>,
+    /// Completed days of negative reduced cost, with it.
+    complete: Vec<(f64, Label)>,
+    best: f64,
+    truncated: bool,
+}
+
+impl Found {
+    /// The columns of the cheapest days that make no visit twice, and the bound.
+    fn priced(
+        mut self,
+        model: &Model,
+        duals: &Duals,
+        w: usize,
+        effort: Effort,
+        bit: &[u128],
+        exact: bool,
+    ) -> Priced {
+        // Completed days are kept whole: a closed label that the search refused still describes
+        // a feasible day.
+        self.complete.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut columns: Vec<Column> = Vec::new();
+        for (_, last) in &self.complete {
+            if columns.len() >= effort.columns {
+                break;
+            }
+            if repeated_visits(model, bit, &self.labels, last) != 0 {
+                continue;
+            }
+            let Some(specs) = specs_of(&self.labels, last) else { continue };
+            let Some(column) = schedule_day(model, w, &specs) else { continue };
+            if reduced_cost(model, duals, &column) < -1e-7 && !columns.contains(&column) {
+                columns.push(column);
+            }
         }
-        let Some(specs) = specs_of(&labels, last) else { continue };
-        let Some(column) = schedule_day(model, w, &specs) else { continue };
-        if reduced_cost(model, duals, &column) < -eps && !columns.contains(&column) {
-            columns.push(column);
-        }
+        Priced { columns, min_rc: self.best.min(0.0), exact: exact && !self.truncated }
     }
-    Priced { columns, min_rc: best.min(0.0), exact: exact && !truncated }
 }
 
 /// The trips of the day ending at closed label `last` (which may not be stored in `labels`).
 fn specs_of(labels: &[Label], last: &Label) -> Option<Vec<TripSpec>> {
-    let mut events = vec![last.event];
-    let mut i = last.parent;
-    while i != usize::MAX {
-        events.push(labels[i].event);
-        i = labels[i].parent;
-    }
-    events.reverse();
     let mut specs = Vec::new();
     let mut current: Option<TripSpec> = None;
-    for event in events {
+    for event in events_of(labels, last) {
         match event {
             Event::Root => {}
             Event::Start(mode) => {
@@ -506,6 +798,18 @@ fn specs_of(labels: &[Label], last: &Label) -> Option<Vec<TripSpec>> {
     Some(specs)
 }
 
+/// The events of the day ending at `last`, first to last.
+fn events_of(labels: &[Label], last: &Label) -> Vec<Event> {
+    let mut events = vec![last.event];
+    let mut i = last.parent;
+    while i != usize::MAX {
+        events.push(labels[i].event);
+        i = labels[i].parent;
+    }
+    events.reverse();
+    events
+}
+
 /// The reduced cost of `column` under `duals`.
 pub fn reduced_cost(model: &Model, duals: &Duals, column: &Column) -> f64 {
     let mut rc = column.cost - duals.worker[column.worker];
@@ -516,4 +820,99 @@ pub fn reduced_cost(model: &Model, duals: &Duals, column: &Column) -> f64 {
         rc -= count * duals.car[hub][k];
     }
     rc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::solomon::{day_problem, parse_instance};
+    use crate::optimise::model::N_INSTANTS;
+
+    #[test]
+    fn the_completion_table_is_an_unbounded_knapsack_by_whole_steps() {
+        // An hour's shift in minutes: 25 min worth 10, 40 min worth 15 (floored to whole minutes).
+        let completion = Completion::new(&[(10.0, 25 * 60 + 59), (15.0, 40 * 60)], 3600);
+        assert_eq!(completion.step, 60);
+        assert_eq!(completion.within(24 * 60 + 59), 0.0);
+        assert_eq!(completion.within(25 * 60), 10.0);
+        assert_eq!(completion.within(50 * 60), 20.0, "one item twice");
+        assert_eq!(completion.within(3600), 20.0);
+        assert_eq!(completion.within(100_000), 20.0, "no further than the horizon");
+        let free = Completion::new(&[(1.0, 59)], 3600);
+        assert_eq!(free.within(0), f64::INFINITY);
+        assert_eq!(Completion::new(&[], 10_000_000).step, 10_000_000_u32.div_ceil(512));
+    }
+
+    /// A Solomon-format day of `n` customers around a depot, placed and timed by a fixed
+    /// pseudo-random sequence, with windows wide enough for routes of several customers.
+    fn scattered_day(n: u32, seed: u64) -> String {
+        let mut state = seed;
+        let mut next = |below: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % below
+        };
+        let mut text = String::from("SCATTERED\n\nVEHICLE\nNUMBER CAPACITY\n 4 1000\n\nCUSTOMER\n");
+        text.push_str("CUST XCOORD YCOORD DEMAND READY DUE SERVICE\n 0 50 50 0 0 400 0\n");
+        for c in 1..=n {
+            let ready = next(250);
+            text.push_str(&format!(
+                " {c} {} {} 1 {ready} {} 10\n",
+                next(100),
+                next(100),
+                ready + 40 + next(80)
+            ));
+        }
+        text
+    }
+
+    fn effort(ng: usize, reruns: usize) -> Effort {
+        Effort { ng, reruns, labels: 2_000_000, ..Effort::EXACT }
+    }
+
+    /// The ng search is a relaxation: its least reduced cost is never above the elementary
+    /// search's, the columns it returns are real days (no visit twice) no cheaper than the
+    /// elementary minimum, and reruns only bring its minimum up towards the elementary one.
+    #[test]
+    fn the_ng_search_bounds_the_elementary_one_and_returns_only_real_days() {
+        let mut relaxed_below = 0;
+        for seed in 1..=5 {
+            let problem = day_problem(&parse_instance(&scattered_day(14, seed)).unwrap());
+            let model = Model::new(&problem);
+            // Each customer pays a fifth of a vehicle and a little more than the return drive
+            // to it from the depot.
+            let duals = Duals {
+                node: (0..model.nodes.len())
+                    .map(|n| {
+                        let leg = model.problem.matrix.drive(0, model.nodes[n].point);
+                        model.weights.trip / 5.0
+                            + 2.4 * f64::from(leg.seconds) * model.weights.travel_minute / 60.0
+                    })
+                    .collect(),
+                worker: vec![0.0; model.workers.len()],
+                car: vec![vec![0.0; N_INSTANTS]; problem.hubs.len()],
+            };
+            let never = || false;
+            let elementary = price(&model, &duals, 0, effort(usize::MAX, 0), &never);
+            let relaxed = price(&model, &duals, 0, effort(3, 0), &never);
+            let rerun = price(&model, &duals, 0, effort(3, 8), &never);
+            assert!(elementary.exact && relaxed.exact && rerun.exact, "seed {seed}");
+            assert!(elementary.min_rc < 0.0, "seed {seed}: some day prices out");
+            let first = elementary.columns.first().expect("the cheapest day");
+            assert!((reduced_cost(&model, &duals, first) - elementary.min_rc).abs() < 1e-6);
+            for found in [&relaxed, &rerun] {
+                assert!(found.min_rc <= elementary.min_rc + 1e-6, "seed {seed}");
+                for column in &found.columns {
+                    let visits: Vec<usize> = column.nodes().map(|n| model.nodes[n].visit).collect();
+                    let mut distinct = visits.clone();
+                    distinct.sort_unstable();
+                    distinct.dedup();
+                    assert_eq!(distinct.len(), visits.len(), "seed {seed}: a visit twice");
+                    assert!(reduced_cost(&model, &duals, column) >= elementary.min_rc - 1e-6);
+                }
+            }
+            assert!(rerun.min_rc >= relaxed.min_rc - 1e-6, "seed {seed}");
+            relaxed_below += usize::from(relaxed.min_rc < elementary.min_rc - 1e-6);
+        }
+        assert!(relaxed_below > 0, "no seed made the relaxation differ: the test tests nothing");
+    }
 }
