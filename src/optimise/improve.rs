@@ -23,7 +23,8 @@ use super::rounding::without;
 
 /// Improves `days` in place; returns whether anything changed.
 pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bool) -> bool {
-    let mut cost = cost_with_cars(model, days);
+    let mut cost =
+        Cost { before_cars: days_cost(model, days), after_cars: cost_with_cars(model, days) };
     let mut changed = false;
     loop {
         let mut better = false;
@@ -68,25 +69,32 @@ pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bo
 fn keep_if_cheaper(
     model: &Model,
     days: &mut [Option<Column>],
-    cost: &mut f64,
+    cost: &mut Cost,
     mut trial: Vec<Option<Column>>,
     visits: &[usize],
     stop: &dyn Fn() -> bool,
 ) -> bool {
     // A move cut short by the stop leaves visits out, pays their penalty and is not kept.
     reinsert(model, &mut trial, visits, stop);
-    // The car stage only adds to the cost, so most moves are settled without it.
-    if days_cost(model, &trial) >= *cost - 1e-6 {
+    // Most moves are settled without the car stage: a move must be cheaper before it too.
+    let before_cars = days_cost(model, &trial);
+    if before_cars >= cost.before_cars - 1e-6 {
         return false;
     }
-    let trial_cost = cost_with_cars(model, &trial);
-    if trial_cost < *cost - 1e-6 {
+    let after_cars = cost_with_cars(model, &trial);
+    if after_cars < cost.after_cars - 1e-6 {
         days.clone_from_slice(&trial);
-        *cost = trial_cost;
+        *cost = Cost { before_cars, after_cars };
         true
     } else {
         false
     }
+}
+
+/// A rota's cost as the search left it and once the car stage has run on it.
+struct Cost {
+    before_cars: f64,
+    after_cars: f64,
 }
 
 /// The cost of `days` after cars are assigned to their pool trips (on a copy: the car stage

@@ -23,8 +23,8 @@
 //! few times, so the bound tightens and elementary columns come out.
 //!
 //! Labels are cut when even the best completion cannot make the day's reduced cost negative,
-//! or better than the worst of the `columns` best days found (so those come out exactly): the
-//! completion is bounded by an unbounded knapsack, by
+//! or better than the worst of the `columns` best days found (so those come out exactly), or
+//! in a relaxed search better than the best day found: the completion is bounded by an unbounded knapsack, by
 //! whole minutes, of the visits' profits (dual less continuity and the shortest leg into them)
 //! within the working time left.
 
@@ -718,7 +718,11 @@ fn label_days(
                     let at = tops.partition_point(|&t| t <= rc);
                     tops.insert(at, rc);
                     tops.truncate(effort.columns);
-                    if tops.len() == effort.columns {
+                    if !candidates.elementary {
+                        // A relaxed search is for the bound: the best day is what matters, and
+                        // cutting against it keeps the search short.
+                        cutoff = best;
+                    } else if tops.len() == effort.columns {
                         cutoff = tops[tops.len() - 1];
                     }
                 }
