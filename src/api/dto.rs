@@ -239,3 +239,10 @@ impl WorkerDoc {
         }
     }
 }
+
+/// A stored rota's body, parsed: stored bodies are written by this service, so one that does
+/// not parse is a server fault, not a bad request.
+pub fn parse_doc(body: &str) -> Result<RotaDoc, super::error::ApiError> {
+    serde_json::from_str(body)
+        .map_err(|e| super::error::ApiError::Internal(format!("stored rota: {e}")))
+}

@@ -2,7 +2,7 @@
 //! figures, children at risk, the audit log, health and the OpenAPI document.
 
 use super::auth::Caller;
-use super::dto::{parse_time, RotaDoc, VerdictDoc};
+use super::dto::{parse_doc, parse_time, RotaDoc, VerdictDoc};
 use super::error::ApiError;
 use super::scope::Scope;
 use super::{AppState, Loaded};
@@ -106,10 +106,6 @@ fn rota_answer(doc: &RotaDoc, version: i64, status: RotaStatus) -> Value {
         "verdict": {"publishable": doc.verdict.publishable, "violations": doc.verdict.violations},
         "rota": doc,
     })
-}
-
-fn parse_doc(body: &str) -> Result<RotaDoc, ApiError> {
-    serde_json::from_str(body).map_err(|e| ApiError::Internal(format!("stored rota: {e}")))
 }
 
 async fn read_rota(
@@ -232,11 +228,11 @@ async fn cars_booked_elsewhere(
 ) -> Result<BTreeMap<CarId, Vec<TimeSpan>>, ApiError> {
     let ours = scope.to_string();
     let mut booked: BTreeMap<CarId, Vec<TimeSpan>> = BTreeMap::new();
-    for stored in state.store().published_between(date, date).await? {
-        if stored.scope == ours {
+    for (key, doc) in state.published(date, date).await? {
+        if key.scope == ours {
             continue;
         }
-        for day in parse_doc(&stored.body)?.worker_days() {
+        for day in doc.worker_days() {
             if dataset.worker(&day.worker).is_some_and(|worker| pods.contains(&worker.pod)) {
                 continue;
             }
@@ -458,8 +454,8 @@ async fn fleet(
     }
     let loaded = state.dataset().await?;
     let mut days: BTreeMap<NaiveDate, Vec<crate::domain::WorkerDay>> = BTreeMap::new();
-    for stored in state.store().published_between(from, to).await? {
-        days.entry(stored.date).or_default().extend(parse_doc(&stored.body)?.worker_days());
+    for (key, doc) in state.published(from, to).await? {
+        days.entry(key.date).or_default().extend(doc.worker_days());
     }
     let days: Vec<_> = days.into_iter().collect();
     let figures = crate::fleet::utilisation(&loaded.dataset, &days);
@@ -522,15 +518,14 @@ async fn at_risk(
     let rules = crate::rules::RulesTable::england();
     let mut scheduled: BTreeMap<String, NaiveDate> = BTreeMap::new();
     let mut unscheduled: BTreeMap<String, String> = BTreeMap::new();
-    for stored in state.store().published_between(date, horizon).await? {
-        let doc = parse_doc(&stored.body)?;
+    for (key, doc) in state.published(date, horizon).await? {
         for day in doc.worker_days() {
             for stop in day.trips.iter().flat_map(|t| &t.stops) {
-                scheduled.entry(stop.child.0.clone()).or_insert(stored.date);
+                scheduled.entry(stop.child.0.clone()).or_insert(key.date);
             }
         }
-        for u in doc.unscheduled {
-            unscheduled.insert(u.child, u.reason);
+        for u in &doc.unscheduled {
+            unscheduled.insert(u.child.clone(), u.reason.clone());
         }
     }
     let mut children = Vec::new();

@@ -2,7 +2,6 @@
 //! with its own revocable read-only token. Every read is written to the audit log.
 
 use super::auth::Caller;
-use super::dto::RotaDoc;
 use super::error::ApiError;
 use super::handlers::parse_date;
 use super::AppState;
@@ -45,12 +44,10 @@ async fn worker_day(
     to: NaiveDate,
 ) -> Result<Vec<(NaiveDate, WorkerDay)>, ApiError> {
     let mut days: Vec<(NaiveDate, WorkerDay)> = Vec::new();
-    for stored in state.store().published_between(date, to).await? {
-        let doc: RotaDoc = serde_json::from_str(&stored.body)
-            .map_err(|e| ApiError::Internal(format!("stored rota: {e}")))?;
+    for (key, doc) in state.published(date, to).await? {
         for day in doc.worker_days() {
-            if &day.worker == worker && !days.iter().any(|(d, _)| *d == stored.date) {
-                days.push((stored.date, day));
+            if &day.worker == worker && !days.iter().any(|(d, _)| *d == key.date) {
+                days.push((key.date, day));
             }
         }
     }

@@ -18,12 +18,13 @@ use crate::clock::Clock;
 use crate::day::Policy;
 use crate::domain::Dataset;
 use crate::rules::RulesTable;
-use crate::store::Store;
+use crate::store::{RotaKey, Store};
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use chrono::NaiveDate;
+use dto::RotaDoc;
 use error::ApiError;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -84,7 +85,13 @@ struct Inner {
     options: Options,
     cache: RwLock<Option<Arc<Loaded>>>,
     solving: Mutex<BTreeSet<(NaiveDate, String)>>,
+    /// Published rotas as parsed, by version (immutable, so never stale); the oldest days go
+    /// first past [`PUBLISHED_KEPT`].
+    published: Mutex<BTreeMap<RotaKey, Arc<RotaDoc>>>,
 }
+
+/// How many parsed published rotas a server keeps: a day's scopes over a few weeks.
+const PUBLISHED_KEPT: usize = 512;
 
 impl AppState {
     /// A state over `store`.
@@ -95,6 +102,7 @@ impl AppState {
                 options,
                 cache: RwLock::new(None),
                 solving: Mutex::new(BTreeSet::new()),
+                published: Mutex::new(BTreeMap::new()),
             }),
         }
     }
@@ -107,6 +115,38 @@ impl AppState {
     /// The options.
     pub fn options(&self) -> &Options {
         &self.inner.options
+    }
+
+    /// For each scope, the latest published rota of each day from `from` to `to`, parsed;
+    /// each version's body is read and parsed once (every plan read and feed would otherwise
+    /// parse every scope's whole rota of the day).
+    pub async fn published(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(RotaKey, Arc<RotaDoc>)>, ApiError> {
+        let keys = self.store().published_between(from, to).await?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let kept = self.inner.published.lock().expect("rota cache lock").get(&key).cloned();
+            let doc = match kept {
+                Some(doc) => doc,
+                None => {
+                    let body = self.store().rota_body(&key).await?.ok_or_else(|| {
+                        ApiError::Internal(format!("published rota {key:?} has no body"))
+                    })?;
+                    let doc = Arc::new(dto::parse_doc(&body)?);
+                    let mut kept = self.inner.published.lock().expect("rota cache lock");
+                    kept.insert(key.clone(), doc.clone());
+                    while kept.len() > PUBLISHED_KEPT {
+                        kept.pop_first();
+                    }
+                    doc
+                }
+            };
+            out.push((key, doc));
+        }
+        Ok(out)
     }
 
     /// The current instant.

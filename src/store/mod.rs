@@ -19,7 +19,7 @@ mod rotas;
 mod users;
 
 pub use audit::AuditEntry;
-pub use rotas::{NewRota, RotaStatus, StoredEvent, StoredPin, StoredRota};
+pub use rotas::{NewRota, RotaKey, RotaStatus, StoredEvent, StoredPin, StoredRota};
 pub use users::{create_user, hash_token, new_token, rotate_feed_token, Role, User};
 
 use chrono::{DateTime, Utc};

@@ -70,6 +70,18 @@ pub struct StoredRota {
     pub created_by: String,
 }
 
+/// One stored version of a rota. Versions are never overwritten, so a key names one body for
+/// good: what a reader parsed of it stays true, on one instance or several sharing PostgreSQL.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RotaKey {
+    /// The day.
+    pub date: NaiveDate,
+    /// Its scope.
+    pub scope: String,
+    /// Version within (date, scope).
+    pub version: i64,
+}
+
 /// An officer's pin, as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredPin {
@@ -223,24 +235,48 @@ impl Store {
         self.save_rota(&new, at, by).await.map(Some)
     }
 
-    /// For each scope, the latest published version of each day from `from` to `to` inclusive.
+    /// For each scope, the latest published version of each day from `from` to `to` inclusive,
+    /// by date then scope: keys only, so a reader that kept what it parsed of a version fetches
+    /// no body again ([`Store::rota_body`]).
     pub async fn published_between(
         &self,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<StoredRota>, StoreError> {
-        let sql = format!(
-            "SELECT {ROTA_COLUMNS} FROM rotas r WHERE status = 'published' AND date >= $1 AND date <= $2 \
+    ) -> Result<Vec<RotaKey>, StoreError> {
+        let sql = "SELECT date, scope, version FROM rotas r WHERE status = 'published' \
+             AND date >= $1 AND date <= $2 \
              AND version = (SELECT MAX(version) FROM rotas s WHERE s.date = r.date AND s.scope = r.scope \
-             AND s.status = 'published') ORDER BY date, scope"
-        );
+             AND s.status = 'published') ORDER BY date, scope";
         on_pool!(self, pool => {
-            let rows = sqlx::query(&sql)
+            let rows = sqlx::query(sql)
                 .bind(date_text(from))
                 .bind(date_text(to))
                 .fetch_all(pool)
                 .await?;
-            rows.iter().map(rota_from_row).collect()
+            rows.iter()
+                .map(|row| {
+                    let date: String = row.try_get("date")?;
+                    Ok(RotaKey {
+                        date: parse_date(&date)?,
+                        scope: row.try_get("scope")?,
+                        version: row.try_get("version")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// The body of one stored version, if it exists.
+    pub async fn rota_body(&self, key: &RotaKey) -> Result<Option<String>, StoreError> {
+        let sql = "SELECT body FROM rotas WHERE date = $1 AND scope = $2 AND version = $3";
+        on_pool!(self, pool => {
+            let row = sqlx::query(sql)
+                .bind(date_text(key.date))
+                .bind(&key.scope)
+                .bind(key.version)
+                .fetch_optional(pool)
+                .await?;
+            Ok(row.map(|row| row.try_get("body")).transpose()?)
         })
     }
 

@@ -867,3 +867,50 @@ async fn a_pod_does_not_book_a_car_that_another_pods_published_rota_holds() {
         }
     }
 }
+
+/// The visits of a social worker's plan answer, in order.
+fn plan_visits(plan: &Value) -> Vec<String> {
+    plan["trips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["stops"].as_array().unwrap().iter())
+        .map(|s| s["visit"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Published rotas are kept parsed by version: a new publication must show at once.
+#[tokio::test]
+async fn a_plan_read_after_a_new_publication_shows_the_new_version() {
+    let app = app().await;
+    let rota = app.publish_day().await;
+    let uri = format!("/api/v1/me/plan/{}", day());
+    let before = app.json(Method::GET, &uri, Role::SocialWorker, None).await;
+    let mine: Vec<String> = stops_of(&rota, &app.worker)
+        .iter()
+        .map(|s| s["visit"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(plan_visits(&before), mine);
+    // Pin another worker's visit to ours, plan again and publish version 2.
+    let visit = rota["rota"]["workers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["worker"] != app.worker.as_str())
+        .flat_map(|w| stops_of(&rota, w["worker"].as_str().unwrap()))
+        .map(|s| s["visit"].as_str().unwrap().to_owned())
+        .find(|v| !mine.contains(v))
+        .expect("another worker's visit");
+    let base = format!("/api/v1/rotas/{}", day());
+    let pin = json!({"visit": visit, "worker": app.worker});
+    app.json(Method::POST, &format!("{base}/pins?scope={}", app.scope()), Role::Officer, Some(pin))
+        .await;
+    let again = app.publish_day().await;
+    let now_mine: Vec<String> = stops_of(&again, &app.worker)
+        .iter()
+        .map(|s| s["visit"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(now_mine.contains(&visit), "the pin holds: {now_mine:?}");
+    let after = app.json(Method::GET, &uri, Role::SocialWorker, None).await;
+    assert_eq!(plan_visits(&after), now_mine, "the plan shows version 2, not the kept version 1");
+}

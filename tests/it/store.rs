@@ -2,7 +2,9 @@
 //! is set (scripts/with-postgres.sh makes a throwaway cluster; scripts/test.sh uses it). Each test gets a fresh database.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use rounds::store::{NewRota, Role, RotaStatus, Store, StoreError, StoredEvent, StoredPin, User};
+use rounds::store::{
+    NewRota, Role, RotaKey, RotaStatus, Store, StoreError, StoredEvent, StoredPin, User,
+};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -89,8 +91,11 @@ async fn rotas_are_never_overwritten_and_publish_adds_a_version() {
         assert_eq!((latest.version, latest.status), (3, RotaStatus::Draft));
         assert_eq!(store.latest_rota(day(), "pod:P02", None).await.unwrap(), None);
         let week = store.published_between(day(), day()).await.unwrap();
-        assert_eq!(week.len(), 1);
-        assert_eq!(week[0].version, 2);
+        let key = RotaKey { date: day(), scope: "pod:P01".into(), version: 2 };
+        assert_eq!(week, vec![key.clone()]);
+        assert_eq!(store.rota_body(&key).await.unwrap().as_deref(), Some("{\"a\":1}"));
+        let gone = RotaKey { version: 9, ..key };
+        assert_eq!(store.rota_body(&gone).await.unwrap(), None);
     })
     .await;
 }
