@@ -92,7 +92,7 @@ async fn import(
         texts.insert(base, text);
     }
     let version = state.store().save_import(&texts, state.now(), &caller.0.id).await?;
-    state.store().audit(state.now(), &caller.0.id, "import", &format!("version {version}")).await?;
+    state.audit(&caller.0.id, "import", &format!("version {version}")).await?;
     let counts = json!({"children": dataset.children.len(), "workers": dataset.workers.len(),
                         "cars": dataset.cars.len(), "pods": dataset.pods.len()});
     state.set_dataset(Arc::new(Loaded { version, dataset }));
@@ -132,7 +132,7 @@ async fn read_rota(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no rota for {date} {scope}")))?;
     let detail = format!("{date} {scope} v{}", stored.version);
-    state.store().audit(state.now(), &caller.0.id, "read_rota", &detail).await?;
+    state.audit(&caller.0.id, "read_rota", &detail).await?;
     Ok(Json(rota_answer(&parse_doc(&stored.body)?, stored.version, stored.status)))
 }
 
@@ -291,7 +291,7 @@ async fn solve_and_store(
     };
     let version = state.store().save_rota(&new, state.now(), &caller.0.id).await?;
     let detail = format!("{date} {scope} v{version}");
-    state.store().audit(state.now(), &caller.0.id, "generate", &detail).await?;
+    state.audit(&caller.0.id, "generate", &detail).await?;
     Ok(rota_answer(&doc, version, RotaStatus::Draft))
 }
 
@@ -319,10 +319,7 @@ async fn publish(
         .publish_rota(date, &scope, state.now(), &caller.0.id)
         .await?
         .ok_or_else(|| ApiError::Conflict("no draft newer than the published rota".into()))?;
-    state
-        .store()
-        .audit(state.now(), &caller.0.id, "publish", &format!("{date} {scope} v{version}"))
-        .await?;
+    state.audit(&caller.0.id, "publish", &format!("{date} {scope} v{version}")).await?;
     Ok((
         StatusCode::CREATED,
         Json(
@@ -555,7 +552,7 @@ async fn at_risk(
             "plan": child.plan.code(), "deadline": due.deadline.to_string(), "rule": due.rule, "reasons": reasons}));
     }
     let detail = format!("{date} {scope}: {} children", children.len());
-    state.store().audit(state.now(), &caller.0.id, "read_at_risk", &detail).await?;
+    state.audit(&caller.0.id, "read_at_risk", &detail).await?;
     Ok(Json(json!({"date": date.to_string(), "scope": scope.to_string(), "children": children})))
 }
 

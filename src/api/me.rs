@@ -121,7 +121,7 @@ async fn plan(
     let loaded = state.dataset().await?;
     let days = worker_day(&state, &worker, date, date).await?;
     let detail = format!("{date}: {}", children_read(&days));
-    state.store().audit(state.now(), &caller.0.id, "read_plan", &detail).await?;
+    state.audit(&caller.0.id, "read_plan", &detail).await?;
     let mut view = plan_view(&loaded.dataset, date, days.first().map(|(_, d)| d));
     view["worker"] = json!(worker.0);
     Ok(Json(view))
@@ -139,7 +139,7 @@ async fn week(
     let loaded = state.dataset().await?;
     let days = worker_day(&state, &worker, monday, sunday).await?;
     let detail = format!("week of {monday}: {}", children_read(&days));
-    state.store().audit(state.now(), &caller.0.id, "read_plan_week", &detail).await?;
+    state.audit(&caller.0.id, "read_plan_week", &detail).await?;
     let views: Vec<Value> = monday
         .iter_days()
         .take(7)
@@ -210,7 +210,7 @@ async fn calendar(
         }
     }
     let detail = format!("calendar: {}", children_read(&days));
-    state.store().audit(state.now(), &caller.0.id, "read_calendar", &detail).await?;
+    state.audit(&caller.0.id, "read_calendar", &detail).await?;
     let text = ics::calendar("Rounds visits", &events, state.now().naive_utc());
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8")], text))
 }

@@ -18,7 +18,7 @@ use crate::clock::Clock;
 use crate::day::Policy;
 use crate::domain::Dataset;
 use crate::rules::RulesTable;
-use crate::store::{RotaKey, Store};
+use crate::store::{AuditEntry, RotaKey, Store};
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use chrono::NaiveDate;
@@ -28,6 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
+use tokio::sync::oneshot;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -88,7 +89,14 @@ struct Inner {
     /// Published rotas as parsed, by version (immutable, so never stale); the oldest days go
     /// first past [`PUBLISHED_KEPT`].
     published: Mutex<BTreeMap<RotaKey, Arc<RotaDoc>>>,
+    /// Audit rows waiting for a commit, each with who waits for it ([`AppState::audit`]).
+    audit_queue: Mutex<Vec<(AuditEntry, Committed)>>,
+    /// Held by the one request committing the queue.
+    audit_writer: tokio::sync::Mutex<()>,
 }
+
+/// Told when a queued audit row is committed, or why it is not.
+type Committed = oneshot::Sender<Result<(), String>>;
 
 /// How many parsed published rotas a server keeps: a day's scopes over a few weeks.
 const PUBLISHED_KEPT: usize = 512;
@@ -103,6 +111,8 @@ impl AppState {
                 cache: RwLock::new(None),
                 solving: Mutex::new(BTreeSet::new()),
                 published: Mutex::new(BTreeMap::new()),
+                audit_queue: Mutex::new(Vec::new()),
+                audit_writer: tokio::sync::Mutex::new(()),
             }),
         }
     }
@@ -147,6 +157,40 @@ impl AppState {
             out.push((key, doc));
         }
         Ok(out)
+    }
+
+    /// Writes an audit row for `who` now, and returns once it is committed: nothing is
+    /// answered that the audit log does not hold. Rows of concurrent requests commit together
+    /// (group commit): each request queues its row, then takes the writer in turn; whoever
+    /// holds it commits everything queued, so under load one commit serves many reads and the
+    /// later holders find their row already written.
+    pub async fn audit(&self, who: &str, action: &str, detail: &str) -> Result<(), ApiError> {
+        let entry = AuditEntry {
+            at: self.now().to_rfc3339(),
+            who: who.into(),
+            action: action.into(),
+            detail: detail.into(),
+        };
+        let (done, committed) = oneshot::channel();
+        self.inner.audit_queue.lock().expect("audit queue lock").push((entry, done));
+        {
+            let _writer = self.inner.audit_writer.lock().await;
+            let queued =
+                std::mem::take(&mut *self.inner.audit_queue.lock().expect("audit queue lock"));
+            if !queued.is_empty() {
+                let (entries, waiting): (Vec<_>, Vec<_>) = queued.into_iter().unzip();
+                let result = self.store().audit_all(&entries).await.map_err(|e| e.to_string());
+                for done in waiting {
+                    let _ = done.send(result.clone());
+                }
+            }
+        }
+        // A holder dropped mid-commit (its client went away) drops the senders: the rows may
+        // not be written, so the read fails rather than answer unaudited.
+        committed
+            .await
+            .map_err(|_| ApiError::Internal("audit row not committed".into()))?
+            .map_err(|e| ApiError::Internal(format!("audit: {e}")))
     }
 
     /// The current instant.

@@ -27,14 +27,30 @@ impl Store {
         action: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
+        let entry = AuditEntry {
+            at: at.to_rfc3339(),
+            who: who.into(),
+            action: action.into(),
+            detail: detail.into(),
+        };
+        self.audit_all(&[entry]).await
+    }
+
+    /// Adds audit rows in one transaction: all or none, and one commit for the lot, so the
+    /// rows of many concurrent reads cost one commit instead of one each.
+    pub async fn audit_all(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
         on_writer!(self, pool => {
-            sqlx::query("INSERT INTO audit (at, who, action, detail) VALUES ($1, $2, $3, $4)")
-                .bind(at.to_rfc3339())
-                .bind(who)
-                .bind(action)
-                .bind(detail)
-                .execute(pool)
-                .await?;
+            let mut tx = pool.begin().await?;
+            for entry in entries {
+                sqlx::query("INSERT INTO audit (at, who, action, detail) VALUES ($1, $2, $3, $4)")
+                    .bind(&entry.at)
+                    .bind(&entry.who)
+                    .bind(&entry.action)
+                    .bind(&entry.detail)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
         });
         Ok(())
     }

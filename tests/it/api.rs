@@ -914,3 +914,41 @@ async fn a_plan_read_after_a_new_publication_shows_the_new_version() {
     let after = app.json(Method::GET, &uri, Role::SocialWorker, None).await;
     assert_eq!(plan_visits(&after), now_mine, "the plan shows version 2, not the kept version 1");
 }
+
+/// Reads running at once share audit commits: every one must still get its own row, committed
+/// before it is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_each_get_their_own_committed_audit_row() {
+    let app = app().await;
+    app.publish_day().await;
+    let reads_logged = |log: Vec<rounds::store::AuditEntry>| {
+        log.iter().filter(|e| e.action == "read_plan" && e.who == "social_worker").count()
+    };
+    let before = reads_logged(app.store.audit_log(100_000).await.unwrap());
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let router = app.router.clone();
+        let token = app.tokens[&Role::SocialWorker].clone();
+        let store = app.store.clone();
+        reads.spawn(async move {
+            let request = Request::get(format!("/api/v1/me/plan/{}", day()))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            let status = router.oneshot(request).await.unwrap().status();
+            // Answered means committed: the row is there as the answer arrives.
+            let logged = store.audit_log(100_000).await.unwrap();
+            (status, logged.len())
+        });
+    }
+    let mut answered = 0;
+    while let Some(read) = reads.join_next().await {
+        let (status, rows) = read.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        assert!(rows > before, "an answer came before any read's audit row");
+        answered += 1;
+    }
+    assert_eq!(answered, 40);
+    let after = reads_logged(app.store.audit_log(100_000).await.unwrap());
+    assert_eq!(after - before, 40, "one row per read, none lost or doubled");
+}
