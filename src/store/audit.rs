@@ -18,6 +18,9 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// Most rows in one INSERT: four parameters each, well within SQLite's and PostgreSQL's limits.
+pub const AUDIT_ROWS_PER_INSERT: usize = 500;
+
 impl Store {
     /// Adds an audit row.
     pub async fn audit(
@@ -36,22 +39,26 @@ impl Store {
         self.audit_all(&[entry]).await
     }
 
-    /// Adds audit rows in one transaction: all or none, and one commit for the lot, so the
-    /// rows of many concurrent reads cost one commit instead of one each.
+    /// Adds audit rows in one statement (all or none) per [`AUDIT_ROWS_PER_INSERT`] rows: one
+    /// round trip and one commit for a batch, so the rows of many concurrent reads cost about
+    /// what one row does.
     pub async fn audit_all(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
-        on_writer!(self, pool => {
-            let mut tx = pool.begin().await?;
-            for entry in entries {
-                sqlx::query("INSERT INTO audit (at, who, action, detail) VALUES ($1, $2, $3, $4)")
-                    .bind(&entry.at)
-                    .bind(&entry.who)
-                    .bind(&entry.action)
-                    .bind(&entry.detail)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-        });
+        for chunk in entries.chunks(AUDIT_ROWS_PER_INSERT) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4)
+                })
+                .collect();
+            let sql =
+                format!("INSERT INTO audit (at, who, action, detail) VALUES {}", rows.join(", "));
+            on_writer!(self, pool => {
+                let mut query = sqlx::query(&sql);
+                for entry in chunk {
+                    query = query.bind(&entry.at).bind(&entry.who).bind(&entry.action).bind(&entry.detail);
+                }
+                query.execute(pool).await?;
+            });
+        }
         Ok(())
     }
 

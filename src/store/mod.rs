@@ -18,7 +18,7 @@ mod audit;
 mod rotas;
 mod users;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, AUDIT_ROWS_PER_INSERT};
 pub use rotas::{NewRota, RotaKey, RotaStatus, StoredEvent, StoredPin, StoredRota};
 pub use users::{create_user, hash_token, new_token, rotate_feed_token, Role, User};
 

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use rounds::store::{
-    NewRota, Role, RotaKey, RotaStatus, Store, StoreError, StoredEvent, StoredPin, User,
+    AuditEntry, NewRota, Role, RotaKey, RotaStatus, Store, StoreError, StoredEvent, StoredPin, User,
 };
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -157,6 +157,27 @@ async fn audit_log_reads_newest_first() {
         let log = store.audit_log(10).await.unwrap();
         let whos: Vec<&str> = log.iter().map(|entry| entry.who.as_str()).collect();
         assert_eq!(whos, ["admin", "sw1"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_batch_of_audit_rows_longer_than_one_insert_is_written_whole_and_in_order() {
+    each_engine(|store| async move {
+        let n = rounds::store::AUDIT_ROWS_PER_INSERT + 3;
+        let entries: Vec<AuditEntry> = (0..n)
+            .map(|i| AuditEntry {
+                at: at(0).to_rfc3339(),
+                who: format!("sw{i}"),
+                action: "read_plan".into(),
+                detail: format!("row {i}"),
+            })
+            .collect();
+        store.audit_all(&entries).await.unwrap();
+        let log = store.audit_log(10_000).await.unwrap();
+        assert_eq!(log.len(), n);
+        assert_eq!(log.first().map(|e| e.detail.as_str()), Some(format!("row {}", n - 1).as_str()));
+        assert_eq!(log.last(), entries.first());
     })
     .await;
 }
