@@ -23,10 +23,10 @@
 //! few times, so the bound tightens and elementary columns come out.
 //!
 //! Labels are cut when even the best completion cannot make the day's reduced cost negative,
-//! or better than the worst of the `columns` best days found (so those come out exactly), or
-//! in a relaxed search better than the best day found: the completion is bounded by an unbounded knapsack, by
-//! whole minutes, of the visits' profits (dual less continuity and the shortest leg into them)
-//! within the working time left.
+//! or better than the worst of the `columns` best days found (so those come out exactly), or,
+//! in a relaxed search, better than the best day found. The completion is bounded by an
+//! unbounded knapsack, by whole steps of time, of the visits' profits (dual less continuity and
+//! the shortest leg into them) within the working time left.
 
 use super::column::{core_instants, schedule_day, Column, TripSpec};
 use super::master::Duals;
@@ -301,10 +301,9 @@ pub fn price(
     let mut reruns = 0;
     loop {
         let found = label_days(model, duals, w, effort, &candidates, &ng, stop);
-        let repeated = found
-            .complete
-            .first()
-            .map(|(_, last)| repeated_visits(model, &candidates.bit, &found.labels, last));
+        let cheapest = found.complete.iter().min_by(|a, b| a.0.total_cmp(&b.0));
+        let repeated =
+            cheapest.map(|(_, last)| repeated_visits(model, &candidates.bit, &found.labels, last));
         match repeated {
             Some(repeated)
                 if repeated != 0 && reruns < effort.reruns && !found.truncated && !stop() =>
