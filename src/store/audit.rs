@@ -2,7 +2,6 @@
 //! Rows are only ever added.
 
 use super::{on_pool, on_writer, Store, StoreError};
-use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 /// One audit row.
@@ -22,23 +21,6 @@ pub struct AuditEntry {
 pub const AUDIT_ROWS_PER_INSERT: usize = 500;
 
 impl Store {
-    /// Adds an audit row.
-    pub async fn audit(
-        &self,
-        at: DateTime<Utc>,
-        who: &str,
-        action: &str,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        let entry = AuditEntry {
-            at: at.to_rfc3339(),
-            who: who.into(),
-            action: action.into(),
-            detail: detail.into(),
-        };
-        self.audit_all(&[entry]).await
-    }
-
     /// Adds audit rows in one statement (all or none) per [`AUDIT_ROWS_PER_INSERT`] rows: one
     /// round trip and one commit for a batch, so the rows of many concurrent reads cost about
     /// what one row does.

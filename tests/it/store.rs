@@ -152,8 +152,14 @@ async fn users_are_found_by_token_hash_and_feed_tokens_can_be_revoked() {
 #[tokio::test]
 async fn audit_log_reads_newest_first() {
     each_engine(|store| async move {
-        store.audit(at(0), "sw1", "read_plan", "2026-11-23").await.unwrap();
-        store.audit(at(1), "admin", "read_audit", "").await.unwrap();
+        let entry = |t: u32, who: &str, action: &str, detail: &str| AuditEntry {
+            at: at(t).to_rfc3339(),
+            who: who.into(),
+            action: action.into(),
+            detail: detail.into(),
+        };
+        store.audit_all(&[entry(0, "sw1", "read_plan", "2026-11-23")]).await.unwrap();
+        store.audit_all(&[entry(1, "admin", "read_audit", "")]).await.unwrap();
         let log = store.audit_log(10).await.unwrap();
         let whos: Vec<&str> = log.iter().map(|entry| entry.who.as_str()).collect();
         assert_eq!(whos, ["admin", "sw1"]);
