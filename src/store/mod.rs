@@ -131,13 +131,16 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
-            let write =
-                SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+            // sqlx pings a connection on every acquire by default, a round trip to the thread
+            // that owns it: for a file in this process nothing can have dropped it, and the ping
+            // was a third of the hops of a plan read.
+            let pool = || SqlitePoolOptions::new().test_before_acquire(false);
+            let write = pool().max_connections(1).connect_with(options.clone()).await?;
             // A memory database lives in one connection: every connection would get its own.
             let read = if url.contains(":memory:") {
                 write.clone()
             } else {
-                SqlitePoolOptions::new().max_connections(8).connect_with(options).await?
+                pool().max_connections(8).connect_with(options).await?
             };
             Store::Sqlite(SqlitePools { read, write })
         } else {
