@@ -23,8 +23,7 @@ use super::rounding::without;
 
 /// Improves `days` in place; returns whether anything changed.
 pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bool) -> bool {
-    let mut cost =
-        Cost { before_cars: days_cost(model, days), after_cars: cost_with_cars(model, days) };
+    let mut cost = Cost::of(model, days);
     let mut changed = false;
     loop {
         let mut better = false;
@@ -76,25 +75,46 @@ fn keep_if_cheaper(
 ) -> bool {
     // A move cut short by the stop leaves visits out, pays their penalty and is not kept.
     reinsert(model, &mut trial, visits, stop);
-    // Most moves are settled without the car stage: a move must be cheaper before it too.
-    let before_cars = days_cost(model, &trial);
-    if before_cars >= cost.before_cars - 1e-6 {
-        return false;
-    }
-    let after_cars = cost_with_cars(model, &trial);
-    if after_cars < cost.after_cars - 1e-6 {
-        days.clone_from_slice(&trial);
-        *cost = Cost { before_cars, after_cars };
-        true
-    } else {
-        false
-    }
+    cost.keep(model, days, trial, -1e-6)
 }
 
 /// A rota's cost as the search left it and once the car stage has run on it.
-struct Cost {
+#[derive(Clone, Copy)]
+pub struct Cost {
     before_cars: f64,
-    after_cars: f64,
+    /// What the rota costs with cars assigned: what the search minimises.
+    pub after_cars: f64,
+}
+
+impl Cost {
+    /// The cost of `days`.
+    pub fn of(model: &Model, days: &[Option<Column>]) -> Cost {
+        Cost { before_cars: days_cost(model, days), after_cars: cost_with_cars(model, days) }
+    }
+
+    /// Makes `trial` the rota if it costs less than the rota's cost plus `margin` (negative:
+    /// only a rota cheaper by that much); returns whether it did.
+    pub fn keep(
+        &mut self,
+        model: &Model,
+        days: &mut [Option<Column>],
+        trial: Vec<Option<Column>>,
+        margin: f64,
+    ) -> bool {
+        let passes = |new: f64, old: f64| new < old + margin;
+        // Most moves are settled without the car stage: a move must pass before it too.
+        let before_cars = days_cost(model, &trial);
+        if !passes(before_cars, self.before_cars) {
+            return false;
+        }
+        let after_cars = cost_with_cars(model, &trial);
+        if !passes(after_cars, self.after_cars) {
+            return false;
+        }
+        days.clone_from_slice(&trial);
+        *self = Cost { before_cars, after_cars };
+        true
+    }
 }
 
 /// The cost of `days` after cars are assigned to their pool trips (on a copy: the car stage

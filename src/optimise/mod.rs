@@ -8,7 +8,8 @@
 //!    exact bound) or the caller's stop fires (a Lagrangian bound is reported instead);
 //! 3. `rounding`: a rota from the last LP's column values, at once; then an integer solve
 //!    (HiGHS MIP) over the columns found, started from the cheaper of that and the heuristic's;
-//! 4. `improve`: day elimination and visit relocation on the cheapest rota, in the time left;
+//! 4. `improve`: day elimination and visit relocation on the cheapest rota, then `ruin`: strings
+//!    of nearby visits taken out and put back, in the time left;
 //! 5. `cars`: concrete cars per trip, keeping charge above the reserve; trips that find none
 //!    fall back to the worker's own car, walking, or leave their visits out;
 //! 6. `explain`: a reason in words for every visit left out.
@@ -27,6 +28,9 @@ mod master;
 mod model;
 mod pricing;
 mod rounding;
+mod ruin;
+#[cfg(test)]
+mod sample;
 
 use crate::day::DayProblem;
 use crate::domain::{BoundKind, Rota, SolveReport};
@@ -136,7 +140,14 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         // The car stage after it needs time too (a twentieth of the limit, at most a second).
         let reserve = options.time_limit.mul_f64(0.05).min(Duration::from_secs(1));
         let stop = || options.should_stop() || options.remaining().is_some_and(|r| r < reserve);
-        if improve::improve(&model, &mut improved, &stop) {
+        let moved = improve::improve(&model, &mut improved, &stop);
+        // The fraction of the time from here to the reserve that is gone.
+        let window = options.remaining().map(|r| r.saturating_sub(reserve));
+        let spent = || {
+            let left = options.remaining()?.saturating_sub(reserve);
+            window.map(|w| 1.0 - left.as_secs_f64() / w.as_secs_f64().max(1e-9))
+        };
+        if ruin::ruin_and_recreate(&model, &mut improved, &stop, &spent) || moved {
             candidates.push(improved);
         }
     }

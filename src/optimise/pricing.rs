@@ -828,10 +828,8 @@ pub fn reduced_cost(model: &Model, duals: &Duals, column: &Column) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::day::{DayHub, DayPlace, DayProblem, DayVisit, DayWorker, Policy};
-    use crate::domain::{Endpoint, Location, TimeOfDay, TimeSpan, VisitId};
     use crate::optimise::model::N_INSTANTS;
-    use crate::travel::{NamedPoint, TravelMatrix, TravelModel};
+    use crate::optimise::sample::scattered_day;
 
     #[test]
     fn the_completion_table_is_an_unbounded_knapsack_by_whole_steps() {
@@ -848,67 +846,6 @@ mod tests {
         assert_eq!(Completion::new(&[], 10_000_000).step, 10_000_000_u32.div_ceil(512));
     }
 
-    /// One worker's day at a hub with `n` visits scattered within a few km, each of 30 to 60
-    /// minutes in a two-to-four-hour window, placed by a fixed pseudo-random sequence.
-    fn scattered_day(n: usize, seed: u64) -> DayProblem {
-        let mut state = seed;
-        let mut next = |below: u64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 33) % below
-        };
-        let at = |h: u64| TimeOfDay((9 * 3600 + h * 60) as u32);
-        let hub = Location::new(51.3885, 0.5215).expect("a place");
-        let mut points = vec![NamedPoint { key: "hub".into(), location: hub }];
-        let mut visits = Vec::new();
-        for v in 0..n {
-            let lat = 51.36 + next(60) as f64 / 1000.0;
-            let lon = 0.48 + next(90) as f64 / 1000.0;
-            let location = Location::new(lat, lon).expect("a place");
-            points.push(NamedPoint { key: format!("v{v}"), location });
-            let open = next(300);
-            let window = TimeSpan::new(at(open), at(open + 120 + next(120))).expect("a window");
-            visits.push(DayVisit {
-                id: VisitId(format!("V{v}")),
-                child: format!("C{v}").as_str().into(),
-                pod: "P1".into(),
-                locality: None,
-                allocated: "W1".into(),
-                deadline: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date"),
-                duration: (30 + next(31) as u32) * 60,
-                places: vec![DayPlace { point: v + 1, windows: vec![window] }],
-                joint: false,
-                skill: None,
-                demand: 0,
-                pin: None,
-            });
-        }
-        DayProblem {
-            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a date"),
-            matrix: TravelMatrix::build(&TravelModel::with_towns(vec![]), points),
-            hubs: vec![DayHub { id: "GUN".into(), point: 0 }],
-            workers: vec![DayWorker {
-                id: "W1".into(),
-                pod: "P1".into(),
-                locality: "A".into(),
-                hub: "GUN".into(),
-                hub_point: 0,
-                home_point: None,
-                start: Endpoint::Hub("GUN".into()),
-                end: Endpoint::Hub("GUN".into()),
-                shift: TimeSpan::new(at(0), at(480)).expect("a shift"),
-                blocked: vec![],
-                can_drive: true,
-                own_car: true,
-                skills: Default::default(),
-                capacity: None,
-                fair_share: u16::MAX,
-            }],
-            visits,
-            cars: vec![],
-            policy: Policy::default(),
-        }
-    }
-
     fn effort(ng: usize, reruns: usize) -> Effort {
         Effort { ng, reruns, labels: 2_000_000, ..Effort::EXACT }
     }
@@ -920,7 +857,7 @@ mod tests {
     fn the_ng_search_bounds_the_elementary_one_and_returns_only_real_days() {
         let mut relaxed_below = 0;
         for seed in 1..=6 {
-            let problem = scattered_day(11, seed);
+            let problem = scattered_day(11, 1, seed);
             let model = Model::new(&problem);
             // Each visit pays a little more than the return drive to it from the hub.
             let duals = Duals {
