@@ -161,10 +161,9 @@ fn insert_single(model: &Model, days: &mut [Option<Column>], book: &mut CarBook,
         let mut best: Option<(f64, Column)> = None;
         for &w in &group {
             for &n in &model.visit_nodes[v] {
-                if let Some((delta, column)) = best_insertion(model, days, book, w, n) {
-                    if best.as_ref().is_none_or(|b| delta < b.0) {
-                        best = Some((delta, column));
-                    }
+                let cutoff = best.as_ref().map_or(model.penalty[v], |b| b.0);
+                if let Some(found) = best_insertion(model, days, book, w, n, cutoff) {
+                    best = Some(found);
                 }
             }
         }
@@ -184,8 +183,10 @@ fn insert_joint(model: &Model, days: &mut [Option<Column>], book: &mut CarBook, 
     let workers: Vec<usize> = candidates(model, v).concat();
     let mut best: Option<(f64, Column, Column)> = None;
     for &n in &model.visit_nodes[v] {
-        let mut options: Vec<(f64, Column)> =
-            workers.iter().filter_map(|&w| best_insertion(model, days, book, w, n)).collect();
+        let mut options: Vec<(f64, Column)> = workers
+            .iter()
+            .filter_map(|&w| best_insertion(model, days, book, w, n, f64::INFINITY))
+            .collect();
         options.sort_by(|a, b| a.0.total_cmp(&b.0));
         // The two cheapest must also fit the pool together.
         for i in 0..options.len() {
@@ -217,48 +218,98 @@ fn insert_joint(model: &Model, days: &mut [Option<Column>], book: &mut CarBook, 
 }
 
 /// The cheapest way to add node `n` to worker `w`'s day: into any trip at any position (with any
-/// transport), or as a new trip anywhere in the day. Returns the cost increase and the new day.
+/// transport), or as a new trip anywhere in the day, if it adds less than `cutoff`. Returns the
+/// cost increase and the new day.
+///
+/// Every way is first priced by a lower bound on what it adds, the travel it adds plus the
+/// visit's continuity cost (exact but for overtime and fairness, which an insertion only raises,
+/// and the overtime a change of transport may save, taken off), and only ways whose bound beats
+/// the best found so far are scheduled: on long days most never are.
 pub fn best_insertion(
     model: &Model,
     days: &[Option<Column>],
     book: &CarBook,
     w: usize,
     n: usize,
+    cutoff: f64,
 ) -> Option<(f64, Column)> {
     let worker = &model.workers[w];
-    model.workers[w].cost[model.nodes[n].visit]?;
+    let continuity = worker.cost[model.nodes[n].visit]?;
     let current = days[w].as_ref();
     let base_cost = current.map_or(0.0, |c| c.cost);
+    let overtime =
+        current.and_then(|c| c.trips.last()).map_or(0.0, |last| model.overtime_cost(w, last.back));
     let specs = current.map(Column::specs).unwrap_or_default();
-    let mut best: Option<(f64, Column)> = None;
-    let mut consider = |candidate: Vec<TripSpec>| {
-        if let Some(column) = schedule_day(model, w, &candidate) {
-            // The pool check scans the hub's bookings: only a cheaper day is worth it.
-            let delta = column.cost - base_cost;
-            if best.as_ref().is_none_or(|b| delta < b.0) && book.fits(model, &column) {
-                best = Some((delta, column));
-            }
-        }
-    };
-    for t in 0..specs.len() {
-        for pos in 0..=specs[t].nodes.len() {
-            for &mode in &worker.modes {
-                let mut candidate = specs.clone();
-                candidate[t].nodes.insert(pos, n);
-                candidate[t].mode = mode;
-                consider(candidate);
+    let trips = current.map_or(&[][..], |c| &c.trips[..]);
+    let point = |node: usize| model.nodes[node].point;
+    let here = point(n);
+    let mut ways: Vec<(f64, Way)> = Vec::new();
+    for (t, spec) in specs.iter().enumerate() {
+        let old = model.travel_cost(trips[t].mode, trips[t].travel, trips[t].km);
+        let mut path = vec![worker.point(start_of(worker.start, &specs, t))];
+        path.extend(spec.nodes.iter().map(|&m| point(m)));
+        path.push(worker.point(spec.to));
+        for &mode in &worker.modes {
+            let legs: Vec<_> = path.windows(2).map(|p| model.leg(mode, p[0], p[1])).collect();
+            let seconds: i64 = legs.iter().map(|l| i64::from(l.seconds)).sum();
+            let km: f64 = legs.iter().map(|l| l.km).sum();
+            let saved = if mode == spec.mode { 0.0 } else { overtime };
+            for (pos, leg) in legs.iter().enumerate() {
+                let (into, out) =
+                    (model.leg(mode, path[pos], here), model.leg(mode, here, path[pos + 1]));
+                let new_seconds = seconds + i64::from(into.seconds) + i64::from(out.seconds)
+                    - i64::from(leg.seconds);
+                let new_km = km + into.km + out.km - leg.km;
+                let travel = model.travel_cost(mode, new_seconds.max(0) as u32, new_km);
+                ways.push((travel - old + continuity - saved, Way::Into { t, pos, mode }));
             }
         }
     }
     for t in 0..=specs.len() {
+        let from = start_of(worker.start, &specs, t);
+        let to = if t == specs.len() { worker.end } else { from };
         for &mode in &worker.modes {
-            let mut candidate = specs.clone();
-            let to = if t == specs.len() { worker.end } else { start_of(worker.start, &specs, t) };
-            candidate.insert(t, TripSpec { mode, to, nodes: vec![n] });
-            consider(candidate);
+            let (into, out) = (
+                model.leg(mode, worker.point(from), here),
+                model.leg(mode, here, worker.point(to)),
+            );
+            let travel = model.travel_cost(mode, into.seconds + out.seconds, into.km + out.km);
+            ways.push((travel + continuity, Way::NewTrip { t, to, mode }));
+        }
+    }
+    ways.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut best: Option<(f64, Column)> = None;
+    for (bound, way) in ways {
+        if bound >= best.as_ref().map_or(cutoff, |b| b.0.min(cutoff)) {
+            break;
+        }
+        let mut candidate = specs.clone();
+        match way {
+            Way::Into { t, pos, mode } => {
+                candidate[t].nodes.insert(pos, n);
+                candidate[t].mode = mode;
+            }
+            Way::NewTrip { t, to, mode } => {
+                candidate.insert(t, TripSpec { mode, to, nodes: vec![n] })
+            }
+        }
+        let Some(column) = schedule_day(model, w, &candidate) else { continue };
+        // The pool check scans the hub's bookings: only a cheaper day is worth it.
+        let delta = column.cost - base_cost;
+        if delta < best.as_ref().map_or(cutoff, |b| b.0) && book.fits(model, &column) {
+            best = Some((delta, column));
         }
     }
     best
+}
+
+/// One way to add a node to a day.
+#[derive(Clone, Copy)]
+enum Way {
+    /// Into trip `t` before its stop `pos`, the trip then made by `mode`.
+    Into { t: usize, pos: usize, mode: Mode },
+    /// As a new trip before trip `t` (after the last when `t` is their number), ending at `to`.
+    NewTrip { t: usize, to: End, mode: Mode },
 }
 
 /// Where trip `t` of `specs` starts (the end of the one before, or the day's start).
@@ -267,5 +318,83 @@ fn start_of(day_start: End, specs: &[TripSpec], t: usize) -> End {
         day_start
     } else {
         specs[t - 1].to
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optimise::rounding::without;
+    use crate::optimise::sample::scattered_day;
+
+    /// Every day `n` can be added to `specs` in: into each trip at each place by each mode, or
+    /// as a new trip between any two (the search's ways, listed without its bounds).
+    fn every_way(model: &Model, w: usize, specs: &[TripSpec], n: usize) -> Vec<Vec<TripSpec>> {
+        let worker = &model.workers[w];
+        let mut all = Vec::new();
+        for &mode in &worker.modes {
+            for t in 0..specs.len() {
+                for pos in 0..=specs[t].nodes.len() {
+                    let mut day = specs.to_vec();
+                    day[t].nodes.insert(pos, n);
+                    day[t].mode = mode;
+                    all.push(day);
+                }
+            }
+            for t in 0..=specs.len() {
+                let from = start_of(worker.start, specs, t);
+                let to = if t == specs.len() { worker.end } else { from };
+                let mut day = specs.to_vec();
+                day.insert(t, TripSpec { mode, to, nodes: vec![n] });
+                all.push(day);
+            }
+        }
+        all
+    }
+
+    /// The bounds only skip ways that cannot be cheaper: for each visit taken out of the
+    /// construction's rota, the best insertion into each worker's day costs what the cheapest of
+    /// all ways, each scheduled, costs.
+    #[test]
+    fn the_bounded_insertion_finds_the_cheapest_of_all_ways() {
+        let mut compared = 0;
+        for seed in 1..=4 {
+            let problem = scattered_day(14, 2, seed);
+            let model = Model::new(&problem);
+            let days = construct(&model).days;
+            for (w0, n0) in days.iter().flatten().flat_map(|c| c.nodes().map(|n| (c.worker, n))) {
+                let mut trial = days.clone();
+                trial[w0] = trial[w0].take().and_then(|c| without(&model, &c, n0));
+                let mut book = CarBook::new(&model);
+                trial.iter().flatten().for_each(|c| book.record(&model, c));
+                for w in 0..model.workers.len() {
+                    let specs = trial[w].as_ref().map(Column::specs).unwrap_or_default();
+                    let base = trial[w].as_ref().map_or(0.0, |c| c.cost);
+                    let cheapest = every_way(&model, w, &specs, n0)
+                        .iter()
+                        .filter_map(|day| schedule_day(&model, w, day))
+                        .filter(|c| book.fits(&model, c))
+                        .map(|c| c.cost - base)
+                        .min_by(f64::total_cmp);
+                    let found = best_insertion(&model, &trial, &book, w, n0, f64::INFINITY);
+                    match (found, cheapest) {
+                        (Some((delta, column)), Some(least)) => {
+                            assert!(
+                                (delta - least).abs() < 1e-6,
+                                "seed {seed}: {delta} vs {least}"
+                            );
+                            assert!((column.cost - base - delta).abs() < 1e-9);
+                            compared += 1;
+                        }
+                        (None, None) => {}
+                        (found, least) => panic!(
+                            "seed {seed}: found {:?}, cheapest {least:?}",
+                            found.map(|f| f.0)
+                        ),
+                    }
+                }
+            }
+        }
+        assert!(compared > 50, "only {compared} insertions compared");
     }
 }
