@@ -70,7 +70,8 @@ pub fn solve(
     // within a time budget ([`Fills`]): on a large day one fill costs more than an LP, and the
     // search and its bound come first.
     let mut rounded: Option<(f64, Vec<Option<Column>>)> = None;
-    let mut fills = Fills::new(options.elapsed, search_budget, model.problem.visits.len());
+    let mut fills =
+        Fills::new(options.elapsed.map(|e| e as _), search_budget, model.problem.visits.len());
     loop {
         if stop() {
             timed_out = true;

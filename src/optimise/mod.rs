@@ -9,7 +9,8 @@
 //! 3. `rounding`: a rota from the last LP's column values, at once; then an integer solve
 //!    (HiGHS MIP) over the columns found, started from the cheaper of that and the heuristic's;
 //! 4. `improve`: day elimination and visit relocation on the cheapest rota, then `ruin`: strings
-//!    of nearby visits taken out and put back, in the time left;
+//!    of nearby visits taken out and put back, in the time left; the same local search also runs
+//!    on a second thread from the heuristic's rota while steps 2 and 3 run (the side search);
 //! 5. `cars`: concrete cars per trip, keeping charge above the reserve; trips that find none
 //!    fall back to the worker's own car, walking, or leave their visits out;
 //! 6. `explain`: a reason in words for every visit left out.
@@ -34,6 +35,7 @@ mod sample;
 
 use crate::day::DayProblem;
 use crate::domain::{BoundKind, Rota, SolveReport};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// How long to search and how to report, all supplied by the caller.
@@ -42,9 +44,10 @@ pub struct SolveOptions<'a> {
     pub time_limit: Duration,
     /// The caller's stopwatch: time spent since the solve began. `None` runs without a time limit
     /// (deterministic, for tests), bounded only by `max_iterations` and `stop`.
-    pub elapsed: Option<&'a dyn Fn() -> Duration>,
+    /// `Sync`: the side search reads it from a second thread.
+    pub elapsed: Option<&'a (dyn Fn() -> Duration + Sync)>,
     /// Checked between steps: `true` stops the search and returns the best rota so far.
-    pub stop: Option<&'a dyn Fn() -> bool>,
+    pub stop: Option<&'a (dyn Fn() -> bool + Sync)>,
     /// Called after each column generation iteration.
     pub progress: Option<&'a dyn Fn(&Progress)>,
     /// At most this many column generation iterations.
@@ -117,7 +120,19 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
     };
     let mut candidates = Vec::new();
     if !options.should_stop() {
-        let outcome = colgen::solve(&model, &days, options)?;
+        // Column generation and the integer solve run on this thread, the side search on a
+        // second one until they are done: a machine's second core works too.
+        let done = AtomicBool::new(false);
+        let clock: Clock = (options.time_limit, options.elapsed, options.stop);
+        let (outcome, side) = std::thread::scope(|scope| {
+            let side = scope.spawn(|| side_search(&model, &days, clock, &done));
+            let outcome = colgen::solve(&model, &days, options);
+            done.store(true, Ordering::Relaxed);
+            let side = side.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (outcome, side)
+        });
+        candidates.push(side);
+        let outcome = outcome?;
         report.bound = outcome.bound;
         report.bound_kind = outcome.bound_kind;
         report.iterations = outcome.iterations;
@@ -175,6 +190,30 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
     }
     let (_, days, cars) = best.expect("the heuristic's rota is always a candidate");
     Ok(extract::to_rota(&model, &days, &cars, report))
+}
+
+/// The budget, stopwatch and stop of [`SolveOptions`]: what a second thread may share.
+type Clock<'a> =
+    (Duration, Option<&'a (dyn Fn() -> Duration + Sync)>, Option<&'a (dyn Fn() -> bool + Sync)>);
+
+/// The local search (moves, then ruin and recreate) from the construction's rota, while column
+/// generation runs, until `done` or the caller's stop. Without a clock it ignores `done` and makes
+/// its fixed number of steps, so untimed solves stay deterministic.
+fn side_search(
+    model: &model::Model,
+    days: &[Option<column::Column>],
+    (limit, elapsed, stop): Clock,
+    done: &AtomicBool,
+) -> Vec<Option<column::Column>> {
+    let halt =
+        || (elapsed.is_some() && done.load(Ordering::Relaxed)) || stop.is_some_and(|stop| stop());
+    // Cooled over the whole budget: it is cut when column generation ends, still warm, and the
+    // search after it starts from the cheapest rota found.
+    let spent = || elapsed.map(|e| e().as_secs_f64() / limit.as_secs_f64().max(1e-9));
+    let mut rota = days.to_vec();
+    improve::improve(model, &mut rota, &halt);
+    ruin::ruin_and_recreate(model, &mut rota, &halt, &spent);
+    rota
 }
 
 /// Whether visit `v` is made in `days`.
