@@ -162,7 +162,7 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
             let left = options.remaining()?.saturating_sub(reserve);
             window.map(|w| 1.0 - left.as_secs_f64() / w.as_secs_f64().max(1e-9))
         };
-        if ruin::ruin_and_recreate(&model, &mut improved, &stop, &spent) || moved {
+        if ruin::ruin_and_recreate(&model, &mut improved, report.bound, &stop, &spent) || moved {
             candidates.push(improved);
         }
     }
@@ -212,7 +212,7 @@ fn side_search(
     let spent = || elapsed.map(|e| e().as_secs_f64() / limit.as_secs_f64().max(1e-9));
     let mut rota = days.to_vec();
     improve::improve(model, &mut rota, &halt);
-    ruin::ruin_and_recreate(model, &mut rota, &halt, &spent);
+    ruin::ruin_and_recreate(model, &mut rota, f64::NEG_INFINITY, &halt, &spent);
     rota
 }
 

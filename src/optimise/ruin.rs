@@ -28,10 +28,14 @@ const LONGEST_STRING: usize = 10;
 
 /// Improves `days` in place until `stop`; returns whether the rota got cheaper. `spent` says
 /// what fraction of the search's time is gone (`None` without a clock: the search then makes
-/// [`UNTIMED_STEPS`] steps), which cools the acceptance.
+/// [`UNTIMED_STEPS`] steps), which cools the acceptance. The search also ends once its best
+/// rota costs `floor` (a proven lower bound: nothing cheaper exists) or has not improved for
+/// [`STALL_STEPS_PER_VISIT`] steps per movable visit, so a day the search has settled is
+/// returned without waiting for the time limit.
 pub fn ruin_and_recreate(
     model: &Model,
     days: &mut [Option<Column>],
+    floor: f64,
     stop: &dyn Fn() -> bool,
     spent: &dyn Fn() -> Option<f64>,
 ) -> bool {
@@ -49,9 +53,12 @@ pub fn ruin_and_recreate(
     let mut best = Cost::of(model, days);
     let mut current = (days.to_vec(), best);
     let mut improved = false;
+    let stall = UNTIMED_STEPS.max(STALL_STEPS_PER_VISIT * movable.len());
+    let mut last_gain = 0;
     for step in 0.. {
         let fraction = spent().unwrap_or(step as f64 / UNTIMED_STEPS as f64);
-        if fraction >= 1.0 || stop() {
+        let settled = best.after_cars <= floor + 1e-9 * floor.abs().max(1.0);
+        if fraction >= 1.0 || settled || step - last_gain > stall || stop() {
             break;
         }
         let seed = movable[rng.gen_range(0..movable.len())];
@@ -75,6 +82,7 @@ pub fn ruin_and_recreate(
             best = *cost;
             days.clone_from_slice(rota);
             improved = true;
+            last_gain = step;
         }
     }
     improved
@@ -82,6 +90,8 @@ pub fn ruin_and_recreate(
 
 /// Steps of a search without a clock (tests, deterministic runs).
 pub const UNTIMED_STEPS: usize = 300;
+/// Steps without a better rota, per movable visit, after which the search ends.
+const STALL_STEPS_PER_VISIT: usize = 50;
 /// The starting temperature, in travel cost per visit made.
 const HOT: f64 = 5.0;
 /// The final temperature.
@@ -214,7 +224,8 @@ mod tests {
             let before = Cost::of(&model, &start).after_cars;
             let run = || {
                 let mut days = start.clone();
-                let better = ruin_and_recreate(&model, &mut days, &|| false, &|| None);
+                let better =
+                    ruin_and_recreate(&model, &mut days, f64::NEG_INFINITY, &|| false, &|| None);
                 (better, days)
             };
             let (better, days) = run();
@@ -235,10 +246,12 @@ mod tests {
         let model = Model::new(&problem);
         let start = construct(&model).days;
         let mut days = start.clone();
-        assert!(!ruin_and_recreate(&model, &mut days, &|| true, &|| None));
+        assert!(!ruin_and_recreate(&model, &mut days, f64::NEG_INFINITY, &|| true, &|| None));
         assert_eq!(days, start);
         let mut empty = vec![None; start.len()];
-        assert!(!ruin_and_recreate(&model, &mut empty, &|| false, &|| Some(0.5)));
+        assert!(!ruin_and_recreate(&model, &mut empty, f64::NEG_INFINITY, &|| false, &|| Some(
+            0.5
+        )));
         assert!(empty.iter().all(Option::is_none));
     }
 }
