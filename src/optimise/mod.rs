@@ -123,9 +123,9 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         // Column generation and the integer solve run on this thread, the side search on a
         // second one until they are done: a machine's second core works too.
         let done = AtomicBool::new(false);
-        let clock: Clock = (options.time_limit, options.elapsed, options.stop);
+        let timing: Timing = (options.time_limit, options.elapsed, options.stop);
         let (outcome, side) = std::thread::scope(|scope| {
-            let side = scope.spawn(|| side_search(&model, &days, clock, &done));
+            let side = scope.spawn(|| side_search(&model, &days, timing, &done));
             let outcome = colgen::solve(&model, &days, options);
             done.store(true, Ordering::Relaxed);
             let side = side.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -193,7 +193,7 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
 }
 
 /// The budget, stopwatch and stop of [`SolveOptions`]: what a second thread may share.
-type Clock<'a> =
+type Timing<'a> =
     (Duration, Option<&'a (dyn Fn() -> Duration + Sync)>, Option<&'a (dyn Fn() -> bool + Sync)>);
 
 /// The local search (moves, then ruin and recreate) from the construction's rota, while column
@@ -202,7 +202,7 @@ type Clock<'a> =
 fn side_search(
     model: &model::Model,
     days: &[Option<column::Column>],
-    (limit, elapsed, stop): Clock,
+    (limit, elapsed, stop): Timing,
     done: &AtomicBool,
 ) -> Vec<Option<column::Column>> {
     let halt =
