@@ -66,6 +66,26 @@ impl CarBook {
     }
 }
 
+/// How many trips an insertion may leave each worker's day with: a search that keeps the number
+/// of trips (vehicles, on the Solomon benchmark) fixed must not open one.
+#[derive(Clone, Copy)]
+pub enum Trips<'a> {
+    /// As many as the day's hours allow.
+    Any,
+    /// At most this many for each worker.
+    AtMost(&'a [usize]),
+}
+
+impl Trips<'_> {
+    /// Whether worker `w`, whose day has `has` trips, may have one more.
+    fn allow_new(self, w: usize, has: usize) -> bool {
+        match self {
+            Trips::Any => true,
+            Trips::AtMost(most) => has < most[w],
+        }
+    }
+}
+
 /// The heuristic's result: a day per worker (`None` for no trips).
 #[derive(Clone, Debug)]
 pub struct Construction {
@@ -102,20 +122,21 @@ pub fn construct(model: &Model) -> Construction {
     });
     for v in order {
         if model.visit(v).joint {
-            insert_joint(model, &mut days, &mut book, v);
+            insert_joint(model, &mut days, &mut book, v, Trips::Any);
         } else {
-            insert_single(model, &mut days, &mut book, v);
+            insert_single(model, &mut days, &mut book, v, Trips::Any);
         }
     }
     Construction { days }
 }
 
 /// Inserts visits `visits` into `days` where they fit (the pool counted from the days' own
-/// bookings), until `stop` says so; returns whether any went in.
+/// bookings, at most `trips`), until `stop` says so; returns whether any went in.
 pub fn reinsert(
     model: &Model,
     days: &mut [Option<Column>],
     visits: &[usize],
+    trips: Trips,
     stop: &dyn Fn() -> bool,
 ) -> bool {
     let mut book = CarBook::new(model);
@@ -131,9 +152,9 @@ pub fn reinsert(
             continue;
         }
         any |= if model.visit(v).joint {
-            insert_joint(model, days, &mut book, v)
+            insert_joint(model, days, &mut book, v, trips)
         } else {
-            insert_single(model, days, &mut book, v)
+            insert_single(model, days, &mut book, v, trips)
         };
     }
     any
@@ -156,13 +177,19 @@ fn candidates(model: &Model, v: usize) -> Vec<Vec<usize>> {
     vec![pod, near, far]
 }
 
-fn insert_single(model: &Model, days: &mut [Option<Column>], book: &mut CarBook, v: usize) -> bool {
+fn insert_single(
+    model: &Model,
+    days: &mut [Option<Column>],
+    book: &mut CarBook,
+    v: usize,
+    trips: Trips,
+) -> bool {
     for group in candidates(model, v) {
         let mut best: Option<(f64, Column)> = None;
         for &w in &group {
             for &n in &model.visit_nodes[v] {
                 let cutoff = best.as_ref().map_or(model.penalty[v], |b| b.0);
-                if let Some(found) = best_insertion(model, days, book, w, n, cutoff) {
+                if let Some(found) = best_insertion(model, days, book, w, n, cutoff, trips) {
                     best = Some(found);
                 }
             }
@@ -179,13 +206,19 @@ fn insert_single(model: &Model, days: &mut [Option<Column>], book: &mut CarBook,
     false
 }
 
-fn insert_joint(model: &Model, days: &mut [Option<Column>], book: &mut CarBook, v: usize) -> bool {
+fn insert_joint(
+    model: &Model,
+    days: &mut [Option<Column>],
+    book: &mut CarBook,
+    v: usize,
+    trips: Trips,
+) -> bool {
     let workers: Vec<usize> = candidates(model, v).concat();
     let mut best: Option<(f64, Column, Column)> = None;
     for &n in &model.visit_nodes[v] {
         let mut options: Vec<(f64, Column)> = workers
             .iter()
-            .filter_map(|&w| best_insertion(model, days, book, w, n, f64::INFINITY))
+            .filter_map(|&w| best_insertion(model, days, book, w, n, f64::INFINITY, trips))
             .collect();
         options.sort_by(|a, b| a.0.total_cmp(&b.0));
         // The two cheapest must also fit the pool together.
@@ -218,8 +251,8 @@ fn insert_joint(model: &Model, days: &mut [Option<Column>], book: &mut CarBook, 
 }
 
 /// The cheapest way to add node `n` to worker `w`'s day: into any trip at any position (with any
-/// transport), or as a new trip anywhere in the day, if it adds less than `cutoff`. Returns the
-/// cost increase and the new day.
+/// transport), or as a new trip anywhere in the day where `limit` allows one, if it adds less
+/// than `cutoff`. Returns the cost increase and the new day.
 ///
 /// Every way is first priced by a lower bound on what it adds, the travel it adds plus the
 /// visit's continuity cost (exact but for overtime and fairness, which an insertion only raises,
@@ -232,6 +265,7 @@ pub fn best_insertion(
     w: usize,
     n: usize,
     cutoff: f64,
+    limit: Trips,
 ) -> Option<(f64, Column)> {
     let worker = &model.workers[w];
     let continuity = worker.cost[model.nodes[n].visit]?;
@@ -265,7 +299,8 @@ pub fn best_insertion(
             }
         }
     }
-    for t in 0..=specs.len() {
+    let open = limit.allow_new(w, specs.len());
+    for t in (0..=specs.len()).filter(|_| open) {
         let from = start_of(worker.start, &specs, t);
         let to = if t == specs.len() { worker.end } else { from };
         for &mode in &worker.modes {
@@ -376,7 +411,8 @@ mod tests {
                         .filter(|c| book.fits(&model, c))
                         .map(|c| c.cost - base)
                         .min_by(f64::total_cmp);
-                    let found = best_insertion(&model, &trial, &book, w, n0, f64::INFINITY);
+                    let found =
+                        best_insertion(&model, &trial, &book, w, n0, f64::INFINITY, Trips::Any);
                     match (found, cheapest) {
                         (Some((delta, column)), Some(least)) => {
                             assert!(

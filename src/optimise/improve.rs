@@ -17,7 +17,7 @@
 use super::cars::assign_cars;
 use super::colgen::days_cost;
 use super::column::Column;
-use super::heuristic::reinsert;
+use super::heuristic::{reinsert, Trips};
 use super::model::Model;
 use super::rounding::without;
 
@@ -74,7 +74,7 @@ fn keep_if_cheaper(
     stop: &dyn Fn() -> bool,
 ) -> bool {
     // A move cut short by the stop leaves visits out, pays their penalty and is not kept.
-    reinsert(model, &mut trial, visits, stop);
+    reinsert(model, &mut trial, visits, Trips::Any, stop);
     cost.keep(model, days, trial, -1e-6)
 }
 

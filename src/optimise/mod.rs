@@ -10,7 +10,8 @@
 //!    (HiGHS MIP) over the columns found, started from the cheaper of that and the heuristic's;
 //! 4. `improve`: day elimination and visit relocation on the cheapest rota, then `ruin`: strings
 //!    of nearby visits taken out and put back, in the time left; the same local search also runs
-//!    on a second thread from the heuristic's rota while steps 2 and 3 run (the side search);
+//!    on a second thread from the heuristic's rota while steps 2 and 3 run (the side search),
+//!    first taking whole trips out (`eliminate`) where a trip costs more than all the travel;
 //! 5. `cars`: concrete cars per trip, keeping charge above the reserve; trips that find none
 //!    fall back to the worker's own car, walking, or leave their visits out;
 //! 6. `explain`: a reason in words for every visit left out.
@@ -21,6 +22,7 @@
 mod cars;
 mod colgen;
 mod column;
+mod eliminate;
 mod explain;
 mod extract;
 mod heuristic;
@@ -173,7 +175,9 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         if !cars.dropped.is_empty() {
             // Put the visits the cars dropped back in wherever the pool still has room.
             let dropped: Vec<usize> = cars.dropped.iter().map(|d| d.0).collect();
-            if heuristic::reinsert(&model, &mut days, &dropped, &|| options.should_stop()) {
+            if heuristic::reinsert(&model, &mut days, &dropped, heuristic::Trips::Any, &|| {
+                options.should_stop()
+            }) {
                 let again = cars::assign_cars(&model, &mut days);
                 let keep: Vec<_> =
                     cars.dropped.into_iter().filter(|d| !covered(&model, &days, d.0)).collect();
@@ -196,7 +200,11 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
 type Timing<'a> =
     (Duration, Option<&'a (dyn Fn() -> Duration + Sync)>, Option<&'a (dyn Fn() -> bool + Sync)>);
 
-/// The local search (moves, then ruin and recreate) from the construction's rota, while column
+/// The share of the budget the side search may spend taking trips out (where trips come first,
+/// see `eliminate`) before ruin and recreate works on the rest of the cost.
+const ELIMINATION_SHARE: f64 = 0.4;
+
+/// The local search (moves, trip elimination, then ruin and recreate) from the construction's rota, while column
 /// generation runs, until `done` or the caller's stop. Without a clock it ignores `done` and makes
 /// its fixed number of steps, so untimed solves stay deterministic.
 fn side_search(
@@ -212,6 +220,8 @@ fn side_search(
     let spent = || elapsed.map(|e| e().as_secs_f64() / limit.as_secs_f64().max(1e-9));
     let mut rota = days.to_vec();
     improve::improve(model, &mut rota, &halt);
+    let eliminating = || spent().map(|s| s / ELIMINATION_SHARE);
+    eliminate::eliminate_trips(model, &mut rota, &halt, &eliminating);
     ruin::ruin_and_recreate(model, &mut rota, f64::NEG_INFINITY, &halt, &spent);
     rota
 }

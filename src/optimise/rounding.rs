@@ -10,7 +10,7 @@
 //! and the integer solve's starting point when it is the cheaper one.
 
 use super::column::{schedule_day, Column, TripSpec};
-use super::heuristic::{reinsert, CarBook};
+use super::heuristic::{reinsert, CarBook, Trips};
 use super::model::Model;
 use std::time::Duration;
 
@@ -95,7 +95,7 @@ impl<'a> Fills<'a> {
         let from = self.searching();
         let spent = || self.spent + self.searching().saturating_sub(from);
         let over = || self.elapsed.is_some() && spent() >= self.budget;
-        reinsert(model, days, left, &|| stop() || over());
+        reinsert(model, days, left, Trips::Any, &|| stop() || over());
         self.spent = spent();
         self.made += 1;
         self.tried += left.len();

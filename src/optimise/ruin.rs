@@ -14,7 +14,7 @@
 //! number of steps; how many steps fit is the caller's stop.
 
 use super::column::{schedule_day, Column};
-use super::heuristic::reinsert;
+use super::heuristic::{reinsert, Trips};
 use super::improve::Cost;
 use super::model::Model;
 use rand::seq::SliceRandom;
@@ -39,10 +39,7 @@ pub fn ruin_and_recreate(
     stop: &dyn Fn() -> bool,
     spent: &dyn Fn() -> Option<f64>,
 ) -> bool {
-    // Joint visits stay with their partner's day; a visit with no place to be made never moves.
-    let movable: Vec<usize> = (0..model.problem.visits.len())
-        .filter(|&v| !model.visit(v).joint && !model.visit_nodes[v].is_empty())
-        .collect();
+    let movable = movable(model);
     if movable.len() < 2 || days.iter().all(Option::is_none) {
         // Nothing to ruin: every step would remove nothing.
         return false;
@@ -68,7 +65,7 @@ pub fn ruin_and_recreate(
             continue;
         }
         removed.shuffle(&mut rng);
-        reinsert(model, &mut trial, &removed, stop);
+        reinsert(model, &mut trial, &removed, Trips::Any, stop);
         if stop() {
             // A recreate cut short leaves visits out: never judge it.
             break;
@@ -88,6 +85,14 @@ pub fn ruin_and_recreate(
     improved
 }
 
+/// The visits a step may move: joint visits stay with their partner's day, and a visit with no
+/// place to be made never moves.
+pub(super) fn movable(model: &Model) -> Vec<usize> {
+    (0..model.problem.visits.len())
+        .filter(|&v| !model.visit(v).joint && !model.visit_nodes[v].is_empty())
+        .collect()
+}
+
 /// Steps of a search without a clock (tests, deterministic runs).
 pub const UNTIMED_STEPS: usize = 300;
 /// Steps without a better rota, per movable visit, after which the search ends.
@@ -100,11 +105,7 @@ const COLD: f64 = 0.05;
 /// The rota's travel cost (without the cost per trip) per visit made: the scale of a step's
 /// change, whatever the weights' units. At least 1, for a rota without travel.
 fn travel_per_visit(model: &Model, days: &[Option<Column>]) -> f64 {
-    let (mut travel, mut visits) = (0.0, 0);
-    for trip in days.iter().flatten().flat_map(|c| &c.trips) {
-        travel += model.travel_cost(trip.mode, trip.travel, trip.km) - model.weights.trip;
-        visits += trip.stops.len();
-    }
+    let (travel, visits) = travel(model, days);
     if visits == 0 || travel <= 0.0 {
         1.0
     } else {
@@ -112,9 +113,19 @@ fn travel_per_visit(model: &Model, days: &[Option<Column>]) -> f64 {
     }
 }
 
+/// The rota's travel cost (without the cost per trip) and the number of visits it makes.
+pub(super) fn travel(model: &Model, days: &[Option<Column>]) -> (f64, usize) {
+    let (mut travel, mut visits) = (0.0, 0);
+    for trip in days.iter().flatten().flat_map(|c| &c.trips) {
+        travel += model.travel_cost(trip.mode, trip.travel, trip.km) - model.weights.trip;
+        visits += trip.stops.len();
+    }
+    (travel, visits)
+}
+
 /// For each movable visit, the movable visits by distance from it (itself first), by their first
 /// places' drive in km.
-fn neighbours(model: &Model, movable: &[usize]) -> Vec<Vec<usize>> {
+pub(super) fn neighbours(model: &Model, movable: &[usize]) -> Vec<Vec<usize>> {
     let point = |v: usize| model.nodes[model.visit_nodes[v][0]].point;
     let mut near = vec![Vec::new(); model.problem.visits.len()];
     for &v in movable {
@@ -132,7 +143,7 @@ fn neighbours(model: &Model, movable: &[usize]) -> Vec<Vec<usize>> {
 
 /// Removes strings of visits from the trips of `near`'s visits, in its order, until a random
 /// number of visits are out; returns them.
-fn ruin(
+pub(super) fn ruin(
     model: &Model,
     days: &mut [Option<Column>],
     near: &[usize],
