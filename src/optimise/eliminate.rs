@@ -41,7 +41,9 @@ pub fn eliminate_trips(
     let mut absences = vec![0u64; model.problem.visits.len()];
     let mut steps = 0;
     let mut fewer = false;
-    while let Some((mut current, mut out)) = without_smallest_trip(model, days) {
+    let fewest = fewest_trips(model, days);
+    while trips(days) > fewest {
+        let Some((mut current, mut out)) = without_smallest_trip(model, days) else { break };
         // The trips each worker had once the trip went: what recreating may fill again.
         let most: Vec<usize> =
             current.iter().map(|d| d.as_ref().map_or(0, |c| c.trips.len())).collect();
@@ -86,9 +88,30 @@ pub fn eliminate_trips(
 
 /// Whether one trip costs more than all the rota's travel: then fewer trips is better whatever
 /// the travel, and is worth a search of its own.
-fn trips_first(model: &Model, days: &[Option<Column>]) -> bool {
-    let trips = days.iter().flatten().map(|c| c.trips.len()).sum::<usize>();
-    trips > 1 && model.weights.trip > travel(model, days).0
+pub(super) fn trips_first(model: &Model, days: &[Option<Column>]) -> bool {
+    trips(days) > 1 && model.weights.trip > travel(model, days).0
+}
+
+fn trips(days: &[Option<Column>]) -> usize {
+    days.iter().flatten().map(|c| c.trips.len()).sum()
+}
+
+/// The fewest trips that can make the visits `days` makes: where every worker carries a load
+/// (the Solomon vehicles), their demand over the largest capacity. A search for a rota with
+/// fewer would run to its time limit for nothing (all of C2's instances need their 3 vehicles
+/// by load alone).
+fn fewest_trips(model: &Model, days: &[Option<Column>]) -> usize {
+    let capacities: Option<Vec<u32>> = model.problem.workers.iter().map(|w| w.capacity).collect();
+    let Some(largest) = capacities.and_then(|c| c.into_iter().max()).filter(|&c| c > 0) else {
+        return 1;
+    };
+    let demand: u64 = days
+        .iter()
+        .flatten()
+        .flat_map(Column::nodes)
+        .map(|n| u64::from(model.visit(model.nodes[n].visit).demand))
+        .sum();
+    demand.div_ceil(u64::from(largest)).max(1) as usize
 }
 
 /// `days` without its trip of fewest visits (ties: the first worker's, the earliest), and the
@@ -134,10 +157,6 @@ mod tests {
     use super::*;
     use crate::optimise::heuristic::construct;
     use crate::optimise::sample::scattered_day;
-
-    fn trips(days: &[Option<Column>]) -> usize {
-        days.iter().flatten().map(|c| c.trips.len()).sum()
-    }
 
     /// A day where a trip costs more than any rota's travel, and a rota for it in the trips
     /// the construction makes when a trip costs what it costs on Medway (too many for this day).
