@@ -18,6 +18,7 @@
 use super::column::{schedule_day, Column};
 use super::heuristic::{reinsert, Trips};
 use super::model::Model;
+use super::rounding::made;
 use super::ruin::{movable, neighbours, ruin, travel, UNTIMED_STEPS};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -143,15 +144,6 @@ fn without_smallest_trip(
     Some((current, out))
 }
 
-/// For each visit, whether `days` makes it.
-fn made(model: &Model, days: &[Option<Column>]) -> Vec<bool> {
-    let mut made = vec![false; model.problem.visits.len()];
-    for n in days.iter().flatten().flat_map(Column::nodes) {
-        made[model.nodes[n].visit] = true;
-    }
-    made
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +195,33 @@ mod tests {
             fewer += usize::from(better);
         }
         assert!(fewer > 0, "no seed lost a trip: the test tests nothing");
+    }
+
+    /// Where every worker carries a load, no search goes below the trips the load needs.
+    #[test]
+    fn never_searches_below_the_trips_the_load_needs() {
+        let (mut problem, specs) = trips_first_day(1);
+        for visit in &mut problem.visits {
+            visit.demand = 20;
+        }
+        let start: Vec<Option<Column>> = {
+            let model = Model::new(&problem);
+            let days = specs.iter().enumerate();
+            days.map(|(w, s)| if s.is_empty() { None } else { schedule_day(&model, w, s) })
+                .collect()
+        };
+        let made = start.iter().flatten().flat_map(Column::nodes).count() as u32;
+        assert!(made > 10);
+        let fewest = |largest: u32, others: Option<u32>| {
+            let mut problem = problem.clone();
+            for (w, worker) in problem.workers.iter_mut().enumerate() {
+                worker.capacity = if w == 0 { Some(largest) } else { others };
+            }
+            fewest_trips(&Model::new(&problem), &start)
+        };
+        assert_eq!(fewest(1000, Some(40)), 1);
+        assert_eq!(fewest(60, Some(40)), (made * 20).div_ceil(60) as usize);
+        // Without a capacity for every worker, the load says nothing.
+        assert_eq!(fewest(60, None), 1);
     }
 }

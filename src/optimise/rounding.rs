@@ -157,11 +157,17 @@ pub fn pack(model: &Model, pool: &[Column], x: &[f64]) -> Vec<Option<Column>> {
 
 /// The visits `days` do not make.
 pub fn left_out(model: &Model, days: &[Option<Column>]) -> Vec<usize> {
+    let made = made(model, days);
+    (0..made.len()).filter(|&v| !made[v]).collect()
+}
+
+/// For each visit, whether `days` makes it.
+pub fn made(model: &Model, days: &[Option<Column>]) -> Vec<bool> {
     let mut made = vec![false; model.problem.visits.len()];
     for n in days.iter().flatten().flat_map(|c| c.nodes()) {
         made[model.nodes[n].visit] = true;
     }
-    (0..made.len()).filter(|&v| !made[v]).collect()
+    made
 }
 
 /// `column` without `node`, rescheduled; `None` when nothing is left or it no longer schedules.
