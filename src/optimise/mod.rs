@@ -11,7 +11,7 @@
 //! 4. `improve`: day elimination and visit relocation on the cheapest rota, then `ruin`: strings
 //!    of nearby visits taken out and put back, in the time left; the same local search also runs
 //!    on a second thread from the heuristic's rota while steps 2 and 3 run (the side search),
-//!    first taking whole trips out (`eliminate`) where a trip costs more than all the travel;
+//!    which takes whole trips out (`eliminate`) where a trip costs more than all the travel;
 //! 5. `cars`: concrete cars per trip, keeping charge above the reserve; trips that find none
 //!    fall back to the worker's own car, walking, or leave their visits out;
 //! 6. `explain`: a reason in words for every visit left out.
