@@ -147,14 +147,13 @@ fn without_smallest_trip(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::optimise::column::TripSpec;
     use crate::optimise::heuristic::construct;
     use crate::optimise::sample::scattered_day;
 
     /// A day where a trip costs more than any rota's travel, and a rota for it in the trips
     /// the construction makes when a trip costs what it costs on Medway (too many for this day).
-    fn trips_first_day(
-        seed: u64,
-    ) -> (crate::day::DayProblem, Vec<Vec<super::super::column::TripSpec>>) {
+    fn trips_first_day(seed: u64) -> (crate::day::DayProblem, Vec<Vec<TripSpec>>) {
         let problem = scattered_day(18, 4, seed);
         let specs = construct(&Model::new(&problem))
             .days
@@ -166,17 +165,19 @@ mod tests {
         (problem, specs)
     }
 
+    /// Each worker's day from its trips (`None` for none).
+    fn schedule_all(model: &Model, specs: &[Vec<TripSpec>]) -> Vec<Option<Column>> {
+        let days = specs.iter().enumerate();
+        days.map(|(w, s)| if s.is_empty() { None } else { schedule_day(model, w, s) }).collect()
+    }
+
     #[test]
     fn eliminates_trips_and_keeps_every_visit() {
         let mut fewer = 0;
         for seed in 1..=4 {
             let (problem, specs) = trips_first_day(seed);
             let model = Model::new(&problem);
-            let start: Vec<Option<Column>> = specs
-                .iter()
-                .enumerate()
-                .map(|(w, s)| if s.is_empty() { None } else { schedule_day(&model, w, s) })
-                .collect();
+            let start = schedule_all(&model, &specs);
             let run = || {
                 let mut days = start.clone();
                 let better = eliminate_trips(&model, &mut days, &|| false, &|| None);
@@ -204,12 +205,7 @@ mod tests {
         for visit in &mut problem.visits {
             visit.demand = 20;
         }
-        let start: Vec<Option<Column>> = {
-            let model = Model::new(&problem);
-            let days = specs.iter().enumerate();
-            days.map(|(w, s)| if s.is_empty() { None } else { schedule_day(&model, w, s) })
-                .collect()
-        };
+        let start = schedule_all(&Model::new(&problem), &specs);
         let made = start.iter().flatten().flat_map(Column::nodes).count() as u32;
         assert!(made > 10);
         let fewest = |largest: u32, others: Option<u32>| {
