@@ -24,7 +24,7 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or(ApiError::Unauthorized)?;
-        let user = state.store().user_by_token_hash(&hash_token(token)).await?;
+        let user = state.bearer(&hash_token(token)).await?;
         user.map(Caller).ok_or(ApiError::Unauthorized)
     }
 }

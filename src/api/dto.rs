@@ -163,44 +163,50 @@ impl RotaDoc {
 
     /// The workers' days as domain values (times that do not parse read as midnight).
     pub fn worker_days(&self) -> Vec<WorkerDay> {
-        let t = |text: &str| parse_time(text).unwrap_or_default();
-        self.workers
-            .iter()
-            .map(|w| WorkerDay {
-                worker: WorkerId(w.worker.clone()),
-                trips: w
-                    .trips
-                    .iter()
-                    .map(|trip| Trip {
-                        transport: match (trip.transport.as_str(), &trip.car) {
-                            ("pool_car", Some(car)) => Transport::PoolCar(CarId(car.clone())),
-                            ("on_foot", _) => Transport::OnFoot,
-                            _ => Transport::OwnCar,
-                        },
-                        from: parse_endpoint(&trip.from),
-                        depart: t(&trip.depart),
-                        stops: trip
-                            .stops
-                            .iter()
-                            .map(|s| Stop {
-                                visit: VisitId(s.visit.clone()),
-                                child: ChildId(s.child.clone()),
-                                place: s.place,
-                                arrive: t(&s.arrive),
-                                start: t(&s.start),
-                                end: t(&s.end),
-                            })
-                            .collect(),
-                        to: parse_endpoint(&trip.to),
-                        back: t(&trip.back),
-                    })
-                    .collect(),
-            })
-            .collect()
+        self.workers.iter().map(WorkerDoc::day).collect()
+    }
+
+    /// One worker's day, if the rota has it: a plan read needs only the caller's.
+    pub fn worker_day(&self, worker: &WorkerId) -> Option<WorkerDay> {
+        self.workers.iter().find(|w| w.worker == worker.0).map(WorkerDoc::day)
     }
 }
 
 impl WorkerDoc {
+    fn day(&self) -> WorkerDay {
+        let t = |text: &str| parse_time(text).unwrap_or_default();
+        WorkerDay {
+            worker: WorkerId(self.worker.clone()),
+            trips: self
+                .trips
+                .iter()
+                .map(|trip| Trip {
+                    transport: match (trip.transport.as_str(), &trip.car) {
+                        ("pool_car", Some(car)) => Transport::PoolCar(CarId(car.clone())),
+                        ("on_foot", _) => Transport::OnFoot,
+                        _ => Transport::OwnCar,
+                    },
+                    from: parse_endpoint(&trip.from),
+                    depart: t(&trip.depart),
+                    stops: trip
+                        .stops
+                        .iter()
+                        .map(|s| Stop {
+                            visit: VisitId(s.visit.clone()),
+                            child: ChildId(s.child.clone()),
+                            place: s.place,
+                            arrive: t(&s.arrive),
+                            start: t(&s.start),
+                            end: t(&s.end),
+                        })
+                        .collect(),
+                    to: parse_endpoint(&trip.to),
+                    back: t(&trip.back),
+                })
+                .collect(),
+        }
+    }
+
     fn new(day: &WorkerDay) -> WorkerDoc {
         WorkerDoc {
             worker: day.worker.to_string(),

@@ -95,7 +95,7 @@ async fn import(
     state.audit(&caller.0.id, "import", &format!("version {version}")).await?;
     let counts = json!({"children": dataset.children.len(), "workers": dataset.workers.len(),
                         "cars": dataset.cars.len(), "pods": dataset.pods.len()});
-    state.set_dataset(Arc::new(Loaded { version, dataset }));
+    state.set_dataset(Arc::new(Loaded::new(version, dataset)));
     Ok((StatusCode::CREATED, Json(json!({"version": version, "counts": counts}))))
 }
 
@@ -228,7 +228,7 @@ async fn cars_booked_elsewhere(
 ) -> Result<BTreeMap<CarId, Vec<TimeSpan>>, ApiError> {
     let ours = scope.to_string();
     let mut booked: BTreeMap<CarId, Vec<TimeSpan>> = BTreeMap::new();
-    for (key, doc) in state.published(date, date).await? {
+    for (key, doc) in state.published_now(date, date).await? {
         if key.scope == ours {
             continue;
         }
@@ -319,6 +319,7 @@ async fn publish(
         .publish_rota(date, &scope, state.now(), &caller.0.id)
         .await?
         .ok_or_else(|| ApiError::Conflict("no draft newer than the published rota".into()))?;
+    state.published_changed();
     state.audit(&caller.0.id, "publish", &format!("{date} {scope} v{version}")).await?;
     Ok((
         StatusCode::CREATED,

@@ -4,8 +4,8 @@
 use super::auth::Caller;
 use super::error::ApiError;
 use super::handlers::parse_date;
-use super::AppState;
-use crate::domain::{Dataset, Endpoint, Transport, WorkerDay, WorkerId};
+use super::{AppState, Loaded};
+use crate::domain::{Endpoint, Transport, WorkerDay, WorkerId};
 use crate::format::ics::{self, IcsEvent};
 use crate::store::{hash_token, rotate_feed_token, Role, User};
 use crate::travel::TravelModel;
@@ -45,10 +45,11 @@ async fn worker_day(
 ) -> Result<Vec<(NaiveDate, WorkerDay)>, ApiError> {
     let mut days: Vec<(NaiveDate, WorkerDay)> = Vec::new();
     for (key, doc) in state.published(date, to).await? {
-        for day in doc.worker_days() {
-            if &day.worker == worker && !days.iter().any(|(d, _)| *d == key.date) {
-                days.push((key.date, day));
-            }
+        if days.iter().any(|(d, _)| *d == key.date) {
+            continue;
+        }
+        if let Some(day) = doc.worker_day(worker) {
+            days.push((key.date, day));
         }
     }
     days.sort_by_key(|(date, _)| *date);
@@ -56,7 +57,8 @@ async fn worker_day(
 }
 
 /// A day's plan with car, hub, addresses and travel minutes.
-fn plan_view(dataset: &Dataset, date: NaiveDate, day: Option<&WorkerDay>) -> Value {
+fn plan_view(loaded: &Loaded, date: NaiveDate, day: Option<&WorkerDay>) -> Value {
+    let dataset = &loaded.dataset;
     let model = TravelModel::with_towns(dataset.towns.clone());
     let trips: Vec<Value> = day
         .map(|day| {
@@ -75,7 +77,7 @@ fn plan_view(dataset: &Dataset, date: NaiveDate, day: Option<&WorkerDay>) -> Val
                         .stops
                         .iter()
                         .map(|stop| {
-                            let child = dataset.child(&stop.child);
+                            let child = loaded.child(&stop.child);
                             let place = child.and_then(|c| c.places().nth(stop.place));
                             let travel = match (at, place) {
                                 (Some(from), Some(to)) => model.drive(from, to.location).seconds / 60,
@@ -122,7 +124,7 @@ async fn plan(
     let days = worker_day(&state, &worker, date, date).await?;
     let detail = format!("{date}: {}", children_read(&days));
     state.audit(&caller.0.id, "read_plan", &detail).await?;
-    let mut view = plan_view(&loaded.dataset, date, days.first().map(|(_, d)| d));
+    let mut view = plan_view(&loaded, date, days.first().map(|(_, d)| d));
     view["worker"] = json!(worker.0);
     Ok(Json(view))
 }
@@ -143,7 +145,7 @@ async fn week(
     let views: Vec<Value> = monday
         .iter_days()
         .take(7)
-        .map(|d| plan_view(&loaded.dataset, d, days.iter().find(|(x, _)| *x == d).map(|(_, w)| w)))
+        .map(|d| plan_view(&loaded, d, days.iter().find(|(x, _)| *x == d).map(|(_, w)| w)))
         .collect();
     Ok(Json(
         json!({"worker": worker.0, "from": monday.to_string(), "to": sunday.to_string(), "days": views}),
@@ -160,11 +162,7 @@ async fn calendar(
     Query(query): Query<FeedQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let token = query.token.ok_or(ApiError::Unauthorized)?;
-    let user: User = state
-        .store()
-        .user_by_feed_hash(&hash_token(&token))
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
+    let user: User = state.feed_holder(&hash_token(&token)).await?.ok_or(ApiError::Unauthorized)?;
     let caller = Caller(user);
     let worker = own_worker(&caller)?;
     let today = state.now().date_naive();
@@ -186,7 +184,7 @@ async fn calendar(
             };
             let mut at = hub.map(|h| h.location);
             for stop in &trip.stops {
-                let place = dataset.child(&stop.child).and_then(|c| c.places().nth(stop.place));
+                let place = loaded.child(&stop.child).and_then(|c| c.places().nth(stop.place));
                 let travel = match (at, place) {
                     (Some(from), Some(to)) => model.drive(from, to.location).seconds / 60,
                     _ => 0,
@@ -223,6 +221,7 @@ async fn new_feed_token(
     let token = rotate_feed_token(state.store(), &caller.0.id)
         .await?
         .ok_or_else(|| ApiError::NotFound("user".into()))?;
+    state.users_changed();
     let url = format!("/api/v1/me/calendar.ics?token={token}");
     Ok((StatusCode::CREATED, Json(json!({"token": token, "url": url}))))
 }
@@ -233,5 +232,6 @@ async fn revoke_feed_token(
 ) -> Result<StatusCode, ApiError> {
     own_worker(&caller)?;
     state.store().set_feed_token_hash(&caller.0.id, None).await?;
+    state.users_changed();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,20 +11,22 @@ pub mod error;
 mod handlers;
 mod me;
 pub mod openapi;
+mod recent;
 pub mod scope;
 pub mod solve;
 
 use crate::clock::Clock;
 use crate::day::Policy;
-use crate::domain::Dataset;
+use crate::domain::{Child, ChildId, Dataset};
 use crate::rules::RulesTable;
-use crate::store::{AuditEntry, RotaKey, Store};
+use crate::store::{AuditEntry, RotaKey, Store, User};
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use chrono::NaiveDate;
 use dto::RotaDoc;
 use error::ApiError;
-use std::collections::{BTreeMap, BTreeSet};
+use recent::Recent;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -51,6 +53,11 @@ pub struct Options {
     /// A day's rota takes on visits due up to this many working days later, so quiet days
     /// absorb the next days' work and busy days stay feasible.
     pub lookahead: u32,
+    /// How long the server may answer from memory what another process can change: who holds
+    /// a token (`rounds users revoke` takes effect within this) and which rota versions are
+    /// published (by a second instance on the same database). Changes made through this server
+    /// take effect at once. Zero asks the database every time.
+    pub recall_for: Duration,
 }
 
 impl Default for Options {
@@ -62,6 +69,7 @@ impl Default for Options {
             rules: Arc::new(RulesTable::england()),
             policy: Policy::default(),
             lookahead: 2,
+            recall_for: Duration::from_secs(2),
         }
     }
 }
@@ -73,6 +81,23 @@ pub struct Loaded {
     pub version: i64,
     /// The data.
     pub dataset: Dataset,
+    /// Where each child is in `dataset.children`: every plan read and feed looks up the
+    /// child of each stop, a scan of the whole caseload each otherwise.
+    children: HashMap<ChildId, usize>,
+}
+
+impl Loaded {
+    /// The import `version` of `dataset`.
+    pub fn new(version: i64, dataset: Dataset) -> Loaded {
+        let children =
+            dataset.children.iter().enumerate().map(|(at, child)| (child.id.clone(), at)).collect();
+        Loaded { version, dataset, children }
+    }
+
+    /// The child with this id.
+    pub fn child(&self, id: &ChildId) -> Option<&Child> {
+        self.children.get(id).map(|&at| &self.dataset.children[at])
+    }
 }
 
 /// What every handler shares.
@@ -89,6 +114,13 @@ struct Inner {
     /// Published rotas as parsed, by version (immutable, so never stale); the oldest days go
     /// first past [`PUBLISHED_KEPT`].
     published: Mutex<BTreeMap<RotaKey, Arc<RotaDoc>>>,
+    /// The published versions of a date range, as recently read ([`Options::recall_for`]).
+    published_keys: Recent<(NaiveDate, NaiveDate), Vec<RotaKey>>,
+    /// The users holding API tokens, by the token's hash, as recently read.
+    bearers: Recent<String, User>,
+    /// The users holding calendar feed tokens, by the token's hash: kept apart from the API
+    /// tokens so a feed token never authenticates an API call.
+    feeds: Recent<String, User>,
     /// Audit rows waiting for a commit, each with who waits for it ([`AppState::audit`]).
     audit_queue: Mutex<Vec<(AuditEntry, Committed)>>,
     /// Held by the one request committing the queue.
@@ -107,6 +139,9 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 store,
+                published_keys: Recent::new(options.recall_for),
+                bearers: Recent::new(options.recall_for),
+                feeds: Recent::new(options.recall_for),
                 options,
                 cache: RwLock::new(None),
                 solving: Mutex::new(BTreeSet::new()),
@@ -127,15 +162,44 @@ impl AppState {
         &self.inner.options
     }
 
-    /// For each scope, the latest published rota of each day from `from` to `to`, parsed;
-    /// each version's body is read and parsed once (every plan read and feed would otherwise
-    /// parse every scope's whole rota of the day).
+    /// For each scope, the latest published rota of each day from `from` to `to`, parsed,
+    /// as published up to [`Options::recall_for`] ago (what readers see); each version's body
+    /// is read and parsed once (every plan read and feed would otherwise parse every scope's
+    /// whole rota of the day).
     pub async fn published(
         &self,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(RotaKey, Arc<RotaDoc>)>, ApiError> {
+        let keys = match self.inner.published_keys.get(&(from, to)) {
+            Some(keys) => keys,
+            None => {
+                let ticket = self.inner.published_keys.ticket();
+                let keys = self.store().published_between(from, to).await?;
+                self.inner.published_keys.put((from, to), keys.clone(), ticket);
+                keys
+            }
+        };
+        self.parsed(keys).await
+    }
+
+    /// As [`AppState::published`], but as the database holds it now: for a solve, which must
+    /// not book a car that another instance's rota published a moment ago holds.
+    pub async fn published_now(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(RotaKey, Arc<RotaDoc>)>, ApiError> {
         let keys = self.store().published_between(from, to).await?;
+        self.parsed(keys).await
+    }
+
+    /// Tells readers at once that a rota was published through this server.
+    pub fn published_changed(&self) {
+        self.inner.published_keys.clear();
+    }
+
+    async fn parsed(&self, keys: Vec<RotaKey>) -> Result<Vec<(RotaKey, Arc<RotaDoc>)>, ApiError> {
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
             let kept = self.inner.published.lock().expect("rota cache lock").get(&key).cloned();
@@ -157,6 +221,24 @@ impl AppState {
             out.push((key, doc));
         }
         Ok(out)
+    }
+
+    /// The user holding the API token with this hash, as recently read.
+    pub async fn bearer(&self, hash: &str) -> Result<Option<User>, ApiError> {
+        let store = self.store();
+        recall(&self.inner.bearers, hash, store.user_by_token_hash(hash)).await
+    }
+
+    /// The user holding the calendar feed token with this hash, as recently read.
+    pub async fn feed_holder(&self, hash: &str) -> Result<Option<User>, ApiError> {
+        let store = self.store();
+        recall(&self.inner.feeds, hash, store.user_by_feed_hash(hash)).await
+    }
+
+    /// Tells the token checks at once that a token was issued or revoked through this server.
+    pub fn users_changed(&self) {
+        self.inner.bearers.clear();
+        self.inner.feeds.clear();
     }
 
     /// Writes an audit row for `who` now, and returns once it is committed: nothing is
@@ -210,7 +292,7 @@ impl AppState {
             import.files.into_iter().map(|(name, body)| (name, body.into_bytes())).collect();
         let dataset = crate::format::csv::load_files(&files)
             .map_err(|e| ApiError::Internal(format!("stored import does not parse: {e:?}")))?;
-        let loaded = Arc::new(Loaded { version: import.version, dataset });
+        let loaded = Arc::new(Loaded::new(import.version, dataset));
         *self.inner.cache.write().expect("cache lock") = Some(loaded.clone());
         Ok(loaded)
     }
@@ -226,6 +308,24 @@ impl AppState {
             .insert((date, scope.clone()))
             .then(|| SolveGuard { state: self.clone(), key: (date, scope) })
     }
+}
+
+/// The user `kept` holds for `hash`, or the one `read` finds (kept if there is one: an unknown
+/// token is asked again each time, so it cannot fill the memory).
+async fn recall(
+    kept: &Recent<String, User>,
+    hash: &str,
+    read: impl Future<Output = Result<Option<User>, crate::store::StoreError>>,
+) -> Result<Option<User>, ApiError> {
+    if let Some(user) = kept.get(&hash.to_owned()) {
+        return Ok(Some(user));
+    }
+    let ticket = kept.ticket();
+    let user = read.await?;
+    if let Some(user) = &user {
+        kept.put(hash.to_owned(), user.clone(), ticket);
+    }
+    Ok(user)
 }
 
 struct SolveGuard {

@@ -142,6 +142,22 @@ impl Store {
         })
     }
 
+    /// Revokes a user's API and calendar feed tokens from `at`; false if no such user holds
+    /// a live token.
+    pub async fn revoke_user(&self, user: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        on_writer!(self, pool => {
+            let done = sqlx::query(
+                "UPDATE users SET revoked_at = $1, feed_token_hash = NULL \
+                 WHERE id = $2 AND revoked_at IS NULL",
+            )
+            .bind(at.to_rfc3339())
+            .bind(user)
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
     /// How many users there are.
     pub async fn count_users(&self) -> Result<i64, StoreError> {
         on_pool!(self, pool => {

@@ -880,6 +880,44 @@ fn plan_visits(plan: &Value) -> Vec<String> {
 }
 
 /// Published rotas are kept parsed by version: a new publication must show at once.
+/// `rounds users revoke` writes to the database, not to the server: a server that remembers
+/// tokens for a while refuses the revoked one once that while is over, one that remembers
+/// nothing at once.
+#[tokio::test]
+async fn a_token_revoked_by_another_process_stops_working_within_the_recall_time() {
+    let app = app().await;
+    app.publish_day().await;
+    let feed = app.json(Method::POST, "/api/v1/me/feed-token", Role::SocialWorker, None).await;
+    let feed = feed["url"].as_str().unwrap().to_owned();
+    let recall_for = Duration::from_millis(300);
+    let revoked_at = Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap();
+    let server = |recall_for| {
+        let clock = Clock::Fixed(revoked_at);
+        let options = Options { clock, planner: optimiser(), recall_for, ..Options::default() };
+        api::router(AppState::new(app.store.clone(), options))
+    };
+    let (remembers, forgets) = (server(recall_for), server(Duration::ZERO));
+    let plan = format!("/api/v1/me/plan/{}", day());
+    let get = |router: Router, uri: String, bearer: bool| {
+        let mut request = Request::builder().uri(uri);
+        if bearer {
+            let token = format!("Bearer {}", app.tokens[&Role::SocialWorker]);
+            request = request.header(header::AUTHORIZATION, token);
+        }
+        async move { router.oneshot(request.body(Body::empty()).unwrap()).await.unwrap().status() }
+    };
+    for router in [&remembers, &forgets] {
+        assert_eq!(get(router.clone(), plan.clone(), true).await, StatusCode::OK);
+        assert_eq!(get(router.clone(), feed.clone(), false).await, StatusCode::OK);
+    }
+    assert!(app.store.revoke_user("social_worker", revoked_at).await.unwrap());
+    assert_eq!(get(forgets.clone(), plan.clone(), true).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(get(forgets, feed.clone(), false).await, StatusCode::UNAUTHORIZED);
+    tokio::time::sleep(recall_for + Duration::from_millis(50)).await;
+    assert_eq!(get(remembers.clone(), plan, true).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(get(remembers, feed, false).await, StatusCode::UNAUTHORIZED);
+}
+
 #[tokio::test]
 async fn a_plan_read_after_a_new_publication_shows_the_new_version() {
     let app = app().await;

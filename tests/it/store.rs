@@ -150,6 +150,27 @@ async fn users_are_found_by_token_hash_and_feed_tokens_can_be_revoked() {
 }
 
 #[tokio::test]
+async fn a_revoked_user_holds_no_token() {
+    each_engine(|store| async move {
+        let user = User {
+            id: "sw1".into(),
+            role: Role::SocialWorker,
+            worker: Some("W1".into()),
+            pod: None,
+            locality: None,
+        };
+        store.add_user(&user, "hash-a", at(0)).await.unwrap();
+        store.set_feed_token_hash("sw1", Some("feed")).await.unwrap();
+        assert!(store.revoke_user("sw1", at(1)).await.unwrap());
+        assert_eq!(store.user_by_token_hash("hash-a").await.unwrap(), None);
+        assert_eq!(store.user_by_feed_hash("feed").await.unwrap(), None);
+        assert!(!store.revoke_user("sw1", at(2)).await.unwrap(), "already revoked");
+        assert!(!store.revoke_user("nobody", at(2)).await.unwrap(), "no such user");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn audit_log_reads_newest_first() {
     each_engine(|store| async move {
         let entry = |t: u32, who: &str, action: &str, detail: &str| AuditEntry {
