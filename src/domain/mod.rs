@@ -22,6 +22,7 @@ pub use ids::{CarId, ChildId, HubId, LocalityId, PodId, Skill, VisitId, WorkerId
 pub use people::{Absence, AbsenceKind, Pod, StaffRole, WeeklyPattern, Worker};
 pub use places::{locality_of, Hub, Locality, Location, TownZone};
 pub use plan::{
-    BoundKind, Endpoint, Rota, SolveReport, Stop, Transport, Trip, Unscheduled, WorkerDay,
+    BoundKind, Candidate, Endpoint, Rota, Search, SolveReport, Stop, Transport, Trip, Unscheduled,
+    WorkerDay,
 };
 pub use time::{TimeOfDay, TimeSpan, MINUTE};

@@ -104,6 +104,50 @@ impl BoundKind {
     }
 }
 
+/// The searches that propose a rota; the one cheapest once cars are assigned is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// The construction heuristic.
+    Construction,
+    /// Local search on the second core while column generation runs.
+    SideSearch,
+    /// Rounding of the LP's column values.
+    LpRounding,
+    /// The integer solve over the columns generated.
+    IntegerSolve,
+    /// Local search on the cheapest of the others, with the time left.
+    LocalSearch,
+}
+
+impl Search {
+    /// The code used in outputs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Search::Construction => "construction",
+            Search::SideSearch => "side_search",
+            Search::LpRounding => "lp_rounding",
+            Search::IntegerSolve => "integer_solve",
+            Search::LocalSearch => "local_search",
+        }
+    }
+}
+
+/// A rota one search proposed. The LP counts a pool trip's car only over the time every
+/// schedule of its stops holds it (a relaxation its bound needs), so a search's rota can need
+/// more cars at once than a hub has: the car stage then moves trips to own cars or leaves
+/// visits out, and `after_cars` says what that cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// Which search.
+    pub search: Search,
+    /// Its objective as the search left it.
+    pub before_cars: f64,
+    /// Its objective once cars are assigned (what decides between candidates).
+    pub after_cars: f64,
+    /// Visits the car stage left out of it.
+    pub dropped: u32,
+}
+
 /// How the solve went: the figures every rota carries.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SolveReport {
@@ -121,6 +165,8 @@ pub struct SolveReport {
     pub millis: u64,
     /// Whether the time limit stopped the search.
     pub timed_out: bool,
+    /// The rotas the searches proposed, in the order they were made.
+    pub candidates: Vec<Candidate>,
 }
 
 impl SolveReport {

@@ -145,6 +145,21 @@ pub struct ReportView {
     pub millis: u64,
     /// Whether the time limit stopped the search.
     pub timed_out: bool,
+    /// The rota each search proposed, before and after the car stage.
+    pub candidates: Vec<CandidateView>,
+}
+
+/// One search's rota ([`crate::domain::Candidate`]).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CandidateView {
+    /// `construction`, `side_search`, `lp_rounding`, `integer_solve` or `local_search`.
+    pub search: &'static str,
+    /// Its objective as the search left it.
+    pub before_cars: f64,
+    /// Its objective once cars are assigned.
+    pub after_cars: f64,
+    /// Visits the car stage left out of it.
+    pub dropped: u32,
 }
 
 fn round2(x: f64) -> f64 {
@@ -304,6 +319,16 @@ pub fn rota_view(problem: &DayProblem, rota: &Rota) -> RotaView {
             columns: report.columns,
             millis: report.millis,
             timed_out: report.timed_out,
+            candidates: report
+                .candidates
+                .iter()
+                .map(|c| CandidateView {
+                    search: c.search.code(),
+                    before_cars: round2(c.before_cars),
+                    after_cars: round2(c.after_cars),
+                    dropped: c.dropped,
+                })
+                .collect(),
         },
     }
 }

@@ -402,6 +402,7 @@ pub fn solution_rota(problem: &DayProblem, routes: &[Vec<u32>]) -> Result<Rota, 
             columns: 0,
             millis: 0,
             timed_out: false,
+            candidates: Vec::new(),
         },
     })
 }

@@ -83,5 +83,19 @@ fn render(view: &RotaView) -> String {
         r.millis,
         if r.timed_out { ", stopped at the time limit" } else { "" }
     );
+    let searches: Vec<String> = r
+        .candidates
+        .iter()
+        .map(|c| match c.dropped {
+            0 => format!("{} {:.1}", c.search.replace('_', " "), c.after_cars),
+            n => format!(
+                "{} {:.1} ({:.1} before cars, {n} visits lost their car)",
+                c.search.replace('_', " "),
+                c.after_cars,
+                c.before_cars
+            ),
+        })
+        .collect();
+    let _ = writeln!(out, "Searches: {}", searches.join("; "));
     out
 }

@@ -36,7 +36,7 @@ mod ruin;
 mod sample;
 
 use crate::day::DayProblem;
-use crate::domain::{BoundKind, Rota, SolveReport};
+use crate::domain::{BoundKind, Candidate, Rota, Search, SolveReport};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -119,6 +119,7 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         columns: days.iter().flatten().count() as u32,
         millis: 0,
         timed_out: false,
+        candidates: Vec::new(),
     };
     let mut candidates = Vec::new();
     if !options.should_stop() {
@@ -133,25 +134,23 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
             let side = side.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (outcome, side)
         });
-        candidates.push(side);
+        candidates.push((Search::SideSearch, side));
         let outcome = outcome?;
         report.bound = outcome.bound;
         report.bound_kind = outcome.bound_kind;
         report.iterations = outcome.iterations;
         report.columns = outcome.columns;
         report.timed_out = outcome.timed_out;
-        candidates.extend(outcome.rounded);
-        if let Some(better) = outcome.days {
-            candidates.push(better);
-        }
+        candidates.extend(outcome.rounded.map(|days| (Search::LpRounding, days)));
+        candidates.extend(outcome.days.map(|days| (Search::IntegerSolve, days)));
     } else {
         report.timed_out = true;
     }
-    candidates.insert(0, days);
+    candidates.insert(0, (Search::Construction, days));
     // Local search on the cheapest so far, with whatever time is left.
-    if let Some(cheapest) = candidates
+    if let Some((_, cheapest)) = candidates
         .iter()
-        .min_by(|a, b| colgen::days_cost(&model, a).total_cmp(&colgen::days_cost(&model, b)))
+        .min_by(|a, b| colgen::days_cost(&model, &a.1).total_cmp(&colgen::days_cost(&model, &b.1)))
     {
         let mut improved = cheapest.clone();
         // The car stage after it needs time too (a twentieth of the limit, at most a second).
@@ -165,12 +164,13 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
             window.map(|w| 1.0 - left.as_secs_f64() / w.as_secs_f64().max(1e-9))
         };
         if ruin::ruin_and_recreate(&model, &mut improved, report.bound, &stop, &spent) || moved {
-            candidates.push(improved);
+            candidates.push((Search::LocalSearch, improved));
         }
     }
     // Cars last, for each candidate rota: the one cheapest after its trips got real cars wins.
     let mut best: Option<(f64, Vec<Option<column::Column>>, cars::CarPlan)> = None;
-    for mut days in candidates {
+    for (search, mut days) in candidates {
+        let before_cars = colgen::days_cost(&model, &days);
         let mut cars = cars::assign_cars(&model, &mut days);
         if !cars.dropped.is_empty() {
             // Put the visits the cars dropped back in wherever the pool still has room.
@@ -188,6 +188,8 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
             }
         }
         let cost = colgen::days_cost(&model, &days);
+        let dropped = cars.dropped.len() as u32;
+        report.candidates.push(Candidate { search, before_cars, after_cars: cost, dropped });
         if best.as_ref().is_none_or(|b| cost < b.0 - 1e-9) {
             best = Some((cost, days, cars));
         }

@@ -126,6 +126,7 @@ fn always_visit(dataset: &Dataset, date: NaiveDate) -> PlannedDay {
         columns: 1,
         millis: 0,
         timed_out: false,
+        candidates: Vec::new(),
     };
     let rota = Rota {
         date,

@@ -191,6 +191,7 @@ fn rota() -> Rota {
             columns: 0,
             millis: 0,
             timed_out: false,
+            candidates: Vec::new(),
         },
     }
 }

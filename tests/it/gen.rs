@@ -285,6 +285,7 @@ pub fn no_report() -> SolveReport {
         columns: 0,
         millis: 0,
         timed_out: false,
+        candidates: Vec::new(),
     }
 }
 

@@ -7,7 +7,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rounds::day::{DayCar, DayHub, DayPlace, DayProblem, DayVisit, DayWorker, Pin, Policy};
 use rounds::domain::{
-    BoundKind, Endpoint, Location, Rota, Skill, TimeOfDay, TimeSpan, Transport, WorkerId,
+    BoundKind, Endpoint, Location, Rota, Search, Skill, TimeOfDay, TimeSpan, Transport, WorkerId,
 };
 use rounds::optimise::{plan_day, SolveOptions};
 use rounds::travel::{NamedPoint, TravelMatrix, TravelModel};
@@ -141,6 +141,10 @@ fn solve(problem: &DayProblem) -> Rota {
         report.bound,
         report.objective
     );
+    // The rota is the candidate cheapest once cars are assigned, and says so.
+    assert_eq!(report.candidates.first().map(|c| c.search), Some(Search::Construction));
+    let cheapest = report.candidates.iter().map(|c| c.after_cars).fold(f64::INFINITY, f64::min);
+    assert!((report.objective - cheapest).abs() < 1e-6, "{report:?}");
     let mut made = BTreeSet::new();
     for day in &rota.workers {
         let mut last_back = TimeOfDay(0);
