@@ -125,16 +125,20 @@ async fn can_record_pins_and_events_of_a_day() {
     .await;
 }
 
+fn social_worker() -> User {
+    User {
+        id: "sw1".into(),
+        role: Role::SocialWorker,
+        worker: Some("W1".into()),
+        pod: None,
+        locality: None,
+    }
+}
+
 #[tokio::test]
 async fn users_are_found_by_token_hash_and_feed_tokens_can_be_revoked() {
     each_engine(|store| async move {
-        let user = User {
-            id: "sw1".into(),
-            role: Role::SocialWorker,
-            worker: Some("W1".into()),
-            pod: None,
-            locality: None,
-        };
+        let user = social_worker();
         store.add_user(&user, "hash-a", at(0)).await.unwrap();
         let again = store.add_user(&user, "hash-b", at(0)).await;
         assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
@@ -152,13 +156,7 @@ async fn users_are_found_by_token_hash_and_feed_tokens_can_be_revoked() {
 #[tokio::test]
 async fn a_revoked_user_holds_no_token() {
     each_engine(|store| async move {
-        let user = User {
-            id: "sw1".into(),
-            role: Role::SocialWorker,
-            worker: Some("W1".into()),
-            pod: None,
-            locality: None,
-        };
+        let user = social_worker();
         store.add_user(&user, "hash-a", at(0)).await.unwrap();
         store.set_feed_token_hash("sw1", Some("feed")).await.unwrap();
         assert!(store.revoke_user("sw1", at(1)).await.unwrap());
