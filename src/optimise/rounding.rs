@@ -141,14 +141,15 @@ pub fn pack(model: &Model, pool: &[Column], x: &[f64]) -> Vec<Option<Column>> {
         days[column.worker] = Some(column.clone());
     }
     // A joint visit one worker turned up for is not made: take it out of that worker's day.
+    // Taking out an earlier one may already have taken the whole day (its other stops no longer
+    // schedule without it), and this node with it.
     for state in &joint {
         if let Some((node, 1)) = *state {
-            let w = days
-                .iter()
-                .flatten()
-                .find(|c| c.nodes().any(|n| n == node))
-                .map(|c| c.worker)
-                .expect("the column that took the node");
+            let Some(w) =
+                days.iter().flatten().find(|c| c.nodes().any(|n| n == node)).map(|c| c.worker)
+            else {
+                continue;
+            };
             days[w] = days[w].take().and_then(|c| without(model, &c, node));
         }
     }
