@@ -87,7 +87,9 @@ pub struct Unscheduled {
 pub enum BoundKind {
     /// The LP value of the master once exact pricing proved no improving column remains.
     ExactLp,
-    /// A Lagrangian (Farley) bound from the last pricing round, when the search stopped early.
+    /// A Lagrangian (Farley) bound from the last pricing round, when the search stopped early,
+    /// or, before any round gives more, from duals that price each visit at the least any
+    /// worker pays to make it.
     Lagrangian,
     /// A trivial bound (no pricing round completed).
     Trivial,

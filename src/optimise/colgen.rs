@@ -12,7 +12,7 @@
 use super::column::{schedule_day, Column, TripSpec};
 use super::master::{solve_lp, solve_mip};
 use super::model::Model;
-use super::pricing::{price, weak_bound, Effort};
+use super::pricing::{assignment_bound, price, weak_bound, Effort};
 use super::rounding::{left_out, pack, Fills};
 use super::{Progress, SolveError, SolveOptions};
 use crate::domain::BoundKind;
@@ -60,8 +60,8 @@ pub fn solve(
         options.stop.is_some_and(|stop| stop())
             || options.elapsed.is_some_and(|elapsed| elapsed() >= search_budget)
     };
-    let mut bound = 0.0f64;
-    let mut bound_kind = BoundKind::Trivial;
+    let mut bound = assignment_bound(model);
+    let mut bound_kind = BoundKind::Lagrangian;
     let mut iterations = 0;
     let mut timed_out = false;
     // The cheapest rota rounded from an LP so far, and its cost. Each LP rounds differently
@@ -93,7 +93,7 @@ pub fn solve(
         }
         let weak: f64 = lp.value
             + (0..model.workers.len()).map(|w| weak_bound(model, &lp.duals, w)).sum::<f64>();
-        if weak > bound || bound_kind == BoundKind::Trivial {
+        if weak > bound {
             bound = bound.max(weak);
             bound_kind = BoundKind::Lagrangian;
         }

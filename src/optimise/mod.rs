@@ -145,6 +145,8 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         candidates.extend(outcome.days.map(|days| (Search::IntegerSolve, days)));
     } else {
         report.timed_out = true;
+        report.bound = pricing::assignment_bound(&model);
+        report.bound_kind = BoundKind::Lagrangian;
     }
     candidates.insert(0, (Search::Construction, days));
     // Local search on the cheapest so far, with whatever time is left.

@@ -463,6 +463,11 @@ fn finds_the_true_optimum_of_tiny_days() {
         }
         let rota = solve(&day.problem);
         let optimum = brute_force(&day.problem);
+        // Before any LP the bound is already above zero, and below every rota.
+        let options = SolveOptions { max_iterations: 0, ..SolveOptions::untimed() };
+        let first = plan_day(&day.problem, &options).expect("a rota").report;
+        assert_eq!(first.bound_kind, BoundKind::Lagrangian);
+        assert!(first.bound > 0.0 && first.bound <= optimum + 1e-6, "case {case}: {first:?}");
         assert!(
             (rota.report.objective - optimum).abs() < 1e-6,
             "case {case}: optimiser {} vs brute force {optimum}",
