@@ -86,14 +86,15 @@ fn render(view: &RotaView) -> String {
     let searches: Vec<String> = r
         .candidates
         .iter()
-        .map(|c| match c.dropped {
-            0 => format!("{} {:.1}", c.search.replace('_', " "), c.after_cars),
-            n => format!(
-                "{} {:.1} ({:.1} before cars, {n} visits lost their car)",
-                c.search.replace('_', " "),
-                c.after_cars,
-                c.before_cars
-            ),
+        .map(|c| {
+            let search = c.search.replace('_', " ");
+            match c.dropped {
+                0 => format!("{search} {:.1}", c.after_cars),
+                n => format!(
+                    "{search} {:.1} ({:.1} before cars, {n} visits lost their car)",
+                    c.after_cars, c.before_cars
+                ),
+            }
         })
         .collect();
     let _ = writeln!(out, "Searches: {}", searches.join("; "));
