@@ -40,9 +40,6 @@ pub struct TripPlan {
     pub km: f64,
     /// Seconds travelled.
     pub travel: u32,
-    /// The latest departure any schedule of these stops allows: every schedule holds its car
-    /// over `latest_depart..back`, the trip's *core*, which the LP master counts against the pool.
-    pub latest_depart: u32,
 }
 
 impl TripPlan {
@@ -51,14 +48,15 @@ impl TripPlan {
         self.stops.iter().map(|s| s.node)
     }
 
-    /// The car instants the trip's core covers.
-    pub fn core_instants(&self) -> impl Iterator<Item = usize> {
-        core_instants(self.latest_depart, self.back)
+    /// The car instants the trip holds its car at, from departure to return: what the LP
+    /// master counts against the pool.
+    pub fn instants(&self) -> impl Iterator<Item = usize> {
+        instants(self.depart, self.back)
     }
 }
 
 /// The instants `k` with `from <= k * CAR_INSTANT < to`.
-pub fn core_instants(from: u32, to: u32) -> impl Iterator<Item = usize> {
+pub fn instants(from: u32, to: u32) -> impl Iterator<Item = usize> {
     let first = from.div_ceil(CAR_INSTANT) as usize;
     let last = (to.div_ceil(CAR_INSTANT) as usize).min(N_INSTANTS);
     first..last.max(first)
@@ -81,11 +79,19 @@ impl Column {
         self.trips.iter().flat_map(|t| t.nodes())
     }
 
-    /// The trips' specifications, to rebuild or modify the day.
+    /// The trips' specifications, to rebuild or modify the day (each trip leaving as early as
+    /// it can).
     pub fn specs(&self) -> Vec<TripSpec> {
-        self.trips
-            .iter()
-            .map(|t| TripSpec { mode: t.mode, to: t.to, nodes: t.nodes().collect() })
+        self.trips.iter().map(|t| TripSpec::new(t.mode, t.to, t.nodes().collect())).collect()
+    }
+
+    /// [`Column::specs`] with each trip leaving no earlier than it does now, to move one trip
+    /// and keep the others where the car stage found them cars.
+    pub fn specs_as_scheduled(&self) -> Vec<TripSpec> {
+        self.specs()
+            .into_iter()
+            .zip(&self.trips)
+            .map(|(s, t)| TripSpec { leave: t.depart, ..s })
             .collect()
     }
 }
@@ -99,6 +105,16 @@ pub struct TripSpec {
     pub to: End,
     /// Nodes in order.
     pub nodes: Vec<usize>,
+    /// The trip leaves no earlier than this (0: as early as it can). Pricing sets it when a
+    /// later departure books the car over cheaper instants.
+    pub leave: u32,
+}
+
+impl TripSpec {
+    /// A trip that leaves as early as it can.
+    pub fn new(mode: Mode, to: End, nodes: Vec<usize>) -> TripSpec {
+        TripSpec { mode, to, nodes, leave: 0 }
+    }
 }
 
 /// Schedules one trip of worker `w` leaving `from` no earlier than `earliest`, in the first free
@@ -154,8 +170,6 @@ fn schedule_in(
     let mut time = ready;
     let mut km = 0.0;
     let mut travel = 0;
-    let mut busy = 0u32;
-    let mut latest_depart = u32::MAX;
     let mut depart = ready;
     let mut stops = Vec::with_capacity(nodes.len());
     for (i, &n) in nodes.iter().enumerate() {
@@ -165,7 +179,7 @@ fn schedule_in(
             return None;
         }
         let arrive = time + leg.seconds;
-        let (start, latest) = node.earliest_start(arrive)?;
+        let (start, _) = node.earliest_start(arrive)?;
         let mut arrive = arrive;
         if i == 0 {
             // Leave just in time: the first arrival is the start.
@@ -177,10 +191,6 @@ fn schedule_in(
         if end > shift_end || end > close {
             return None;
         }
-        busy += leg.seconds;
-        let latest = latest.min(shift_end - duration);
-        latest_depart = latest_depart.min(latest.saturating_sub(busy));
-        busy += duration;
         km += leg.km;
         travel += leg.seconds;
         stops.push(StopPlan { node: n, arrive, start, end });
@@ -200,9 +210,8 @@ fn schedule_in(
     if mode == Mode::Pool && km > worker.pool_km + 1e-9 {
         return None;
     }
-    let latest_depart = latest_depart.max(depart);
     let depart = push_waits_forward(model, mode, worker.point(from), &mut stops, depart);
-    Some(TripPlan { mode, from, to, depart, stops, back, km, travel, latest_depart })
+    Some(TripPlan { mode, from, to, depart, stops, back, km, travel })
 }
 
 /// Moves each stop but the last as late as it can go without delaying the next (so the trip's
@@ -242,20 +251,10 @@ fn push_waits_forward(
 /// Schedules a whole day of worker `w` from trip specifications; `None` if infeasible (the last
 /// trip must end where the worker's day ends, and no visit may appear twice).
 pub fn schedule_day(model: &Model, w: usize, specs: &[TripSpec]) -> Option<Column> {
-    schedule_day_from(model, w, specs, model.workers[w].shift.0)
-}
-
-/// [`schedule_day`] with the first trip leaving no earlier than `ready`.
-pub fn schedule_day_from(
-    model: &Model,
-    w: usize,
-    specs: &[TripSpec],
-    ready: u32,
-) -> Option<Column> {
     let worker = &model.workers[w];
     let mut trips = Vec::with_capacity(specs.len());
     let mut from = worker.start;
-    let mut ready = ready.max(worker.shift.0);
+    let mut ready = worker.shift.0;
     let mut seen = Vec::new();
     for spec in specs {
         for &n in &spec.nodes {
@@ -266,7 +265,8 @@ pub fn schedule_day_from(
             }
             seen.push(v);
         }
-        let trip = schedule_trip(model, w, spec.mode, from, spec.to, &spec.nodes, ready)?;
+        let earliest = ready.max(spec.leave);
+        let trip = schedule_trip(model, w, spec.mode, from, spec.to, &spec.nodes, earliest)?;
         from = trip.to;
         ready = trip.back;
         trips.push(trip);

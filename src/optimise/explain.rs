@@ -44,7 +44,7 @@ pub fn explain(
             let worker = &model.workers[w];
             let feasible = worker.modes.iter().any(|&mode| {
                 let to = worker.end;
-                schedule_day(model, w, &[TripSpec { mode, to, nodes: vec![n] }]).is_some()
+                schedule_day(model, w, &[TripSpec::new(mode, to, vec![n])]).is_some()
             });
             if feasible {
                 free_at_node[i] += 1;

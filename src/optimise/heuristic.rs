@@ -324,9 +324,7 @@ pub fn best_insertion(
                 candidate[t].nodes.insert(pos, n);
                 candidate[t].mode = mode;
             }
-            Way::NewTrip { t, to, mode } => {
-                candidate.insert(t, TripSpec { mode, to, nodes: vec![n] })
-            }
+            Way::NewTrip { t, to, mode } => candidate.insert(t, TripSpec::new(mode, to, vec![n])),
         }
         let Some(column) = schedule_day(model, w, &candidate) else { continue };
         // The pool check scans the hub's bookings: only a cheaper day is worth it.
@@ -380,7 +378,7 @@ mod tests {
                 let from = start_of(worker.start, specs, t);
                 let to = if t == specs.len() { worker.end } else { from };
                 let mut day = specs.to_vec();
-                day.insert(t, TripSpec { mode, to, nodes: vec![n] });
+                day.insert(t, TripSpec::new(mode, to, vec![n]));
                 all.push(day);
             }
         }

@@ -6,10 +6,11 @@
 //! - each joint visit: per start node, the columns using it equal twice the node's choice
 //!   variable, and the choices plus the unscheduled variable equal 1 (two workers, one start);
 //! - each worker: at most one column (the convexity row the Lagrangian bound needs);
-//! - each hub and quarter-hour instant some column uses: trips whose *core* (the span every
-//!   schedule of the trip holds its car) covers the instant, at most the cars available then.
-//!   Counting cores at instants is a relaxation of the pool, so the LP value stays a bound; the
-//!   concrete assignment afterwards enforces the real thing.
+//! - each hub and five-minute instant some column uses: the pool trips out at that instant
+//!   (from departure to return, as the column schedules them), at most the cars available then.
+//!   Every rota's trips meet these rows at its own schedule, so the LP over all scheduled days
+//!   bounds every rota; a rota that meets them may still need its trips moved between
+//!   instants or its charge managed, which the car assignment afterwards does.
 
 use super::column::Column;
 use super::model::{Mode, Model, N_INSTANTS};
@@ -62,12 +63,12 @@ enum Sense {
     Le,
 }
 
-/// How many of `column`'s pool trips hold a car at each instant (its row usage), per hub.
+/// How many of `column`'s pool trips are out at each instant (its row usage), per hub.
 pub fn car_usage(model: &Model, column: &Column) -> Vec<(usize, usize, f64)> {
     let Some(hub) = model.workers[column.worker].hub else { return Vec::new() };
     let mut usage = [0u8; N_INSTANTS];
     for trip in column.trips.iter().filter(|t| t.mode == Mode::Pool) {
-        for k in trip.core_instants() {
+        for k in trip.instants() {
             usage[k] += 1;
         }
     }

@@ -3,17 +3,20 @@
 //! [`plan_day`] runs, in order:
 //! 1. `heuristic`: cheapest insertion gives a feasible rota and the first columns in milliseconds;
 //! 2. `master` + `pricing`: the LP master (each visit once or paid as unscheduled, one day per
-//!    worker, pool cars per hub at each quarter-hour instant) and a labelling search over each
-//!    worker's trips priced by its duals, until no column prices out (the LP value is then an
-//!    exact bound) or the caller's stop fires (a Lagrangian bound is reported instead);
+//!    worker, pool cars per hub at each five-minute instant, each trip counted from its departure
+//!    to its return) and a labelling search over each worker's trips and their departures priced
+//!    by its duals, until no column prices out (the LP value is then an exact bound) or the
+//!    caller's stop fires (a Lagrangian bound is reported instead);
 //! 3. `rounding`: a rota from the last LP's column values, at once; then an integer solve
 //!    (HiGHS MIP) over the columns found, started from the cheaper of that and the heuristic's;
 //! 4. `improve`: day elimination and visit relocation on the cheapest rota, then `ruin`: strings
 //!    of nearby visits taken out and put back, in the time left; the same local search also runs
 //!    on a second thread from the heuristic's rota while steps 2 and 3 run (the side search),
 //!    which takes whole trips out (`eliminate`) where a trip costs more than all the travel;
-//! 5. `cars`: concrete cars per trip, keeping charge above the reserve; trips that find none
-//!    fall back to the worker's own car, walking, or leave their visits out;
+//! 5. `cars`: concrete cars per trip, keeping charge above the reserve (a search per hub that
+//!    revisits a choice when a later trip finds no car with the charge); a trip that finds none
+//!    leaves when a car is back, or falls back to the worker's own car, walking, or leaves its
+//!    visits out;
 //! 6. `explain`: a reason in words for every visit left out.
 //!
 //! The optimiser never reads the clock: the caller passes its stopwatch (`elapsed`) and a stop

@@ -4,9 +4,15 @@
 //!
 //! A label is a partial day: where the worker is, when, what it has cost so far less the duals
 //! collected, which visits it made (a bitset), and the open trip's transport, free interval,
-//! km and latest departure. Labels are extended in time order; one dominates another at the same
-//! place and trip state when it is no later, no dearer, has made a subset of the visits, no more
-//! visits (fairness), no more km (battery) and, when cars are priced, a core no wider.
+//! km, time driving and visiting, and latest departure. Labels are extended in time order; one
+//! dominates another at the same place and trip state when it is no later, no dearer, has made a
+//! subset of the visits, no more visits (fairness), no more km (battery) and, when cars are
+//! priced, leaves no earlier at the latest and has spent no longer driving and visiting.
+//!
+//! A pool trip pays the car duals of the instants it is out, from departure to return. When it
+//! closes, its departure is chosen: as late as its windows allow without a later return, or later
+//! still where that leaves a dear instant behind (the return then slides by as much); each such
+//! (return, price) pair no other beats becomes a label, so the search is exact over departures.
 //!
 //! Only visits whose dual exceeds the worker's continuity cost are candidates: any other visit
 //! adds cost and collects less than it costs (travel legs obey the triangle inequality, which
@@ -28,9 +34,9 @@
 //! unbounded knapsack, by whole steps of time, of the visits' profits (dual less continuity and
 //! the shortest leg into them) within the working time left.
 
-use super::column::{core_instants, schedule_day, Column, TripSpec};
+use super::column::{instants, schedule_day, Column, TripSpec};
 use super::master::Duals;
-use super::model::{End, Mode, Model};
+use super::model::{End, Mode, Model, CAR_INSTANT, N_INSTANTS};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -90,7 +96,8 @@ enum Event {
     Root,
     Start(Mode),
     Visit(usize),
-    Close(End),
+    /// The trip ends there, having left no earlier than the time given (0: as early as it can).
+    Close(End, u32),
 }
 
 #[derive(Clone, Debug)]
@@ -505,7 +512,7 @@ fn label_days(
             && (!car_priced
                 || !a.open
                 || a.mode != Mode::Pool
-                || a.latest_depart >= b.latest_depart)
+                || (a.latest_depart >= b.latest_depart && a.busy <= b.busy))
     };
 
     let root = Label {
@@ -707,59 +714,106 @@ fn label_days(
             if label.mode == Mode::Own {
                 cost += weights.grey_km * leg.km;
             }
-            if label.mode == Mode::Pool {
-                let mut blocked = false;
-                for k in core_instants(label.latest_depart.max(label.depart), back) {
-                    if model.hub_capacity[hub][k] == 0 {
-                        blocked = true;
-                    }
-                    cost -= duals.car[hub][k];
-                }
-                if blocked {
-                    continue;
-                }
-            }
-            let next = Label {
-                parent: idx,
-                event: Event::Close(e),
-                at: worker.point(e),
-                node: None,
-                open: false,
-                end: e,
-                time: back,
-                cost,
-                km: 0.0,
-                dead: false,
-                ..label.clone()
+            let departures = if label.mode == Mode::Pool {
+                let trip = Booking {
+                    earliest_back: back,
+                    span: label.busy + leg.seconds,
+                    latest_depart: label.latest_depart.max(label.depart),
+                    last_back: close.min(day_end),
+                };
+                trip.departures(&model.hub_capacity[hub], &duals.car[hub])
+            } else {
+                vec![(0, back, 0.0)]
             };
-            if e == worker.end {
-                let rc = cost + model.overtime_cost(w, back) - sigma;
-                if rc < -eps {
-                    complete.push((rc, next.clone()));
-                    best = best.min(rc);
-                    let at = tops.partition_point(|&t| t <= rc);
-                    tops.insert(at, rc);
-                    tops.truncate(effort.columns);
-                    if !candidates.elementary {
-                        // A relaxed search is for the bound: the best day is what matters, and
-                        // cutting against it keeps the search short.
-                        cutoff = best;
-                    } else if tops.len() == effort.columns {
-                        cutoff = tops[tops.len() - 1];
+            for (leave, back, charge) in departures {
+                let cost = cost + charge;
+                let next = Label {
+                    parent: idx,
+                    event: Event::Close(e, leave),
+                    at: worker.point(e),
+                    node: None,
+                    open: false,
+                    end: e,
+                    time: back,
+                    cost,
+                    km: 0.0,
+                    dead: false,
+                    ..label.clone()
+                };
+                if e == worker.end {
+                    let rc = cost + model.overtime_cost(w, back) - sigma;
+                    if rc < -eps {
+                        complete.push((rc, next.clone()));
+                        best = best.min(rc);
+                        let at = tops.partition_point(|&t| t <= rc);
+                        tops.insert(at, rc);
+                        tops.truncate(effort.columns);
+                        if !candidates.elementary {
+                            // A relaxed search is for the bound: the best day is what matters,
+                            // and cutting against it keeps the search short.
+                            cutoff = best;
+                        } else if tops.len() == effort.columns {
+                            cutoff = tops[tops.len() - 1];
+                        }
                     }
                 }
+                insert(
+                    &mut labels,
+                    &mut heap,
+                    &mut buckets,
+                    closed_key(e, label.interval),
+                    next,
+                    cutoff,
+                );
             }
-            insert(
-                &mut labels,
-                &mut heap,
-                &mut buckets,
-                closed_key(e, label.interval),
-                next,
-                cutoff,
-            );
         }
     }
     Found { labels, complete, best, truncated }
+}
+
+/// A pool trip about to close, as its earliest schedule has it.
+struct Booking {
+    /// The return when it leaves as early as it can.
+    earliest_back: u32,
+    /// Its driving and visiting time: leaving at `d`, it is back at `max(earliest_back, d + span)`.
+    span: u32,
+    /// The latest departure its windows allow.
+    latest_depart: u32,
+    /// The latest return its free interval and overtime allow.
+    last_back: u32,
+}
+
+impl Booking {
+    /// The departures worth trying, as `(leave, back, price)`: returns ascending and prices
+    /// strictly descending, every other departure beaten on both by one of them. The first
+    /// leaves as late as it can without a later return; a later one is worth its later return
+    /// only just after an instant it leaves behind. Instants with no car make a departure
+    /// impossible; `price` is what the car rows' duals charge (never negative).
+    fn departures(&self, capacity: &[u16; N_INSTANTS], duals: &[f64]) -> Vec<(u32, u32, f64)> {
+        let price = |from: u32, to: u32| -> Option<f64> {
+            instants(from, to).try_fold(0.0, |sum, k| (capacity[k] > 0).then(|| sum - duals[k]))
+        };
+        let first = self.latest_depart.min(self.earliest_back - self.span);
+        let mut found: Vec<(u32, u32, f64)> = Vec::new();
+        if let Some(p) = price(first, self.earliest_back) {
+            found.push((first, self.earliest_back, p));
+        }
+        for k in first.div_ceil(CAR_INSTANT)..N_INSTANTS as u32 {
+            if found.last().is_some_and(|&(_, _, best)| best <= 1e-9) {
+                break;
+            }
+            let leave = k * CAR_INSTANT + 1;
+            let back = leave + self.span;
+            if leave > self.latest_depart || back > self.last_back {
+                break;
+            }
+            let Some(p) = price(leave, back) else { continue };
+            if found.last().is_none_or(|&(_, _, best)| p < best - 1e-9) {
+                found.push((leave, back, p));
+            }
+        }
+        found
+    }
 }
 
 /// What one labelling search found.
@@ -810,13 +864,12 @@ fn specs_of(labels: &[Label], last: &Label) -> Option<Vec<TripSpec>> {
     for event in events_of(labels, last) {
         match event {
             Event::Root => {}
-            Event::Start(mode) => {
-                current = Some(TripSpec { mode, to: End::Hub, nodes: Vec::new() })
-            }
+            Event::Start(mode) => current = Some(TripSpec::new(mode, End::Hub, Vec::new())),
             Event::Visit(n) => current.as_mut()?.nodes.push(n),
-            Event::Close(e) => {
+            Event::Close(e, leave) => {
                 let mut spec = current.take()?;
                 spec.to = e;
+                spec.leave = leave;
                 specs.push(spec);
             }
         }
@@ -867,6 +920,44 @@ mod tests {
         let free = Completion::new(&[(1.0, 59)], 3600);
         assert_eq!(free.within(0), f64::INFINITY);
         assert_eq!(Completion::new(&[], 10_000_000).step, 10_000_000_u32.div_ceil(512));
+    }
+
+    /// A two-hour trip back at 11:00 at the earliest that may leave up to 10:00: the first
+    /// departure keeps the return, later ones pay less and come back later; an instant without
+    /// a car rules out every departure that holds the car over it.
+    #[test]
+    fn a_pool_trip_closes_at_each_departure_that_pays_less_for_its_car() {
+        let at = |h: u32, m: u32| h * 3600 + m * 60;
+        let k = |h: u32, m: u32| (at(h, m) / CAR_INSTANT) as usize;
+        let trip = Booking {
+            earliest_back: at(11, 0),
+            span: 2 * 3600,
+            latest_depart: at(10, 0),
+            last_back: at(17, 0),
+        };
+        let mut duals = [0.0; N_INSTANTS];
+        duals[k(9, 0)] = -5.0;
+        duals[k(9, 0) + 1] = -1.0;
+        let capacity = [1u16; N_INSTANTS];
+        let step = CAR_INSTANT;
+        assert_eq!(
+            trip.departures(&capacity, &duals),
+            vec![
+                (at(9, 0), at(11, 0), 6.0),
+                (at(9, 0) + 1, at(11, 0) + 1, 1.0),
+                (at(9, 0) + step + 1, at(11, 0) + step + 1, 0.0),
+            ]
+        );
+        let mut capacity = capacity;
+        capacity[k(9, 0)] = 0;
+        let departures = trip.departures(&capacity, &duals);
+        assert_eq!(departures.first().map(|d| d.0), Some(at(9, 0) + 1));
+        // Leaving at the latest its windows allow, before the return would slide.
+        let tight = Booking { latest_depart: at(8, 30), ..trip };
+        assert_eq!(
+            tight.departures(&[1u16; N_INSTANTS], &duals),
+            vec![(at(8, 30), at(11, 0), 6.0)]
+        );
     }
 
     fn effort(ng: usize, reruns: usize) -> Effort {

@@ -176,11 +176,7 @@ pub fn without(model: &Model, column: &Column, node: usize) -> Option<Column> {
     let specs: Vec<TripSpec> = column
         .trips
         .iter()
-        .map(|t| TripSpec {
-            mode: t.mode,
-            to: t.to,
-            nodes: t.nodes().filter(|&n| n != node).collect(),
-        })
+        .map(|t| TripSpec::new(t.mode, t.to, t.nodes().filter(|&n| n != node).collect()))
         .filter(|spec| !spec.nodes.is_empty())
         .collect();
     if specs.is_empty() {

@@ -274,6 +274,28 @@ fn a_car_shortage_sends_one_worker_in_their_own_car() {
     assert!(transports.contains(&Transport::PoolCar("CAR1".into())));
 }
 
+/// Three workers, one car, and three morning visits with room to leave at any time until
+/// late morning: each trip alone could hold the car for no instant in common with the others
+/// (the old bound counted only that, and made all three), but the one car cannot make more
+/// than two of them. The bound now counts each trip from departure to return and sees it.
+#[test]
+fn the_bound_counts_each_pool_trip_from_its_departure_to_its_return() {
+    let day = Day::new(&[(5.0, 0.0), (5.0, 0.2), (5.0, -0.2)])
+        .worker("W1")
+        .worker("W2")
+        .worker("W3")
+        .car("CAR1")
+        .visit(0, "W1", span(t(9, 0), t(12, 0)))
+        .visit(1, "W2", span(t(9, 0), t(12, 0)))
+        .visit(2, "W3", span(t(9, 0), t(12, 0)));
+    let rota = solve(&day.problem);
+    assert_eq!(rota.unscheduled.len(), 1, "{:?}", rota.unscheduled);
+    let report = &rota.report;
+    let penalty = day.problem.policy.weights.missed_deadline;
+    assert_eq!(report.bound_kind, BoundKind::ExactLp);
+    assert!(report.bound > 0.5 * penalty, "{report:?}");
+}
+
 #[test]
 fn a_car_outage_splits_the_day_into_two_trips() {
     let day = Day::new(&[(2.0, 0.0), (-2.0, 0.0)])
