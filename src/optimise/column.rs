@@ -179,7 +179,7 @@ fn schedule_in(
             return None;
         }
         let arrive = time + leg.seconds;
-        let (start, _) = node.earliest_start(arrive)?;
+        let start = node.earliest_start(arrive)?;
         let mut arrive = arrive;
         if i == 0 {
             // Leave just in time: the first arrival is the start.

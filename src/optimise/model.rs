@@ -56,9 +56,9 @@ pub struct Node {
 }
 
 impl Node {
-    /// The earliest allowed start at or after `arrive`, with the latest start of its range.
-    pub fn earliest_start(&self, arrive: u32) -> Option<(u32, u32)> {
-        self.starts.iter().find(|&&(_, latest)| latest >= arrive).map(|&(e, l)| (e.max(arrive), l))
+    /// The earliest allowed start at or after `arrive`.
+    pub fn earliest_start(&self, arrive: u32) -> Option<u32> {
+        self.starts.iter().find(|&&(_, latest)| latest >= arrive).map(|&(e, _)| e.max(arrive))
     }
 }
 

@@ -470,7 +470,14 @@ fn label_days(
     let sigma = duals.worker[w];
     let eps = 1e-7;
     let (nodes, bit) = (&candidates.nodes, &candidates.bit);
-    let car_priced = worker.hub.is_some_and(|h| duals.car[h].iter().any(|d| *d < -eps));
+    // The pool shapes a trip's schedule when its rows have a price or the hub has instants with
+    // no car (an outage): a later departure, or a later window of a place, may then be worth
+    // its later return, so labels compare more than time and cost.
+    let car_priced = worker.hub.is_some_and(|h| {
+        let capacity = &model.hub_capacity[h];
+        duals.car[h].iter().any(|d| *d < -eps)
+            || (capacity.contains(&0) && capacity.iter().any(|&c| c > 0))
+    });
     let hub = worker.hub.unwrap_or(0);
     let capacity = model.problem.workers[w].capacity;
     let fair_share = model.problem.workers[w].fair_share;
@@ -643,54 +650,59 @@ fn label_days(
                 continue;
             }
             let arrive = label.time + leg.seconds;
-            let Some((start, latest)) = node.earliest_start(arrive) else { continue };
-            let visit = model.visit(v);
-            let end = start + visit.duration;
-            if end > shift_end || end > close {
-                continue;
+            // Each window of the place open at arrival, for a pool trip whose car shapes it;
+            // elsewhere a later window only makes the same day later.
+            let windows = if car_priced && label.mode == Mode::Pool { usize::MAX } else { 1 };
+            let starts = node.starts.iter().filter(|&&(_, latest)| latest >= arrive);
+            for (start, latest) in starts.take(windows).map(|&(e, l)| (e.max(arrive), l)) {
+                let visit = model.visit(v);
+                let end = start + visit.duration;
+                if end > shift_end || end > close {
+                    continue;
+                }
+                let load = label.load + visit.demand;
+                if capacity.is_some_and(|c| load > c) {
+                    continue;
+                }
+                let km = label.km + leg.km;
+                if label.mode == Mode::Pool && km > worker.pool_km + 1e-9 {
+                    continue;
+                }
+                let depart = if first { start - leg.seconds } else { label.depart };
+                let busy = label.busy + leg.seconds;
+                let latest = latest.min(shift_end - visit.duration);
+                let latest_depart = label.latest_depart.min(latest.saturating_sub(busy));
+                let n_made = label.n + 1;
+                let mut cost = label.cost
+                    + weights.travel_minute * f64::from(leg.seconds) / 60.0
+                    + worker.cost[v].unwrap_or(0.0)
+                    - duals.node[n];
+                if label.mode == Mode::Own {
+                    cost += weights.grey_km * leg.km;
+                }
+                if n_made > fair_share {
+                    cost += weights.over_fair_share;
+                }
+                let next = Label {
+                    parent: idx,
+                    event: Event::Visit(n),
+                    at: node.point,
+                    node: Some(i),
+                    time: end,
+                    cost,
+                    memory: (label.memory & ng[bit[v] as usize]) | 1 << bit[v],
+                    n: n_made,
+                    load,
+                    km,
+                    busy: busy + visit.duration,
+                    depart,
+                    latest_depart,
+                    dead: false,
+                    ..label.clone()
+                };
+                let key = open_key(Some(i), label.mode, label.interval, label.end);
+                insert(&mut labels, &mut heap, &mut buckets, key, next, cutoff);
             }
-            let load = label.load + visit.demand;
-            if capacity.is_some_and(|c| load > c) {
-                continue;
-            }
-            let km = label.km + leg.km;
-            if label.mode == Mode::Pool && km > worker.pool_km + 1e-9 {
-                continue;
-            }
-            let depart = if first { start - leg.seconds } else { label.depart };
-            let busy = label.busy + leg.seconds;
-            let latest = latest.min(shift_end - visit.duration);
-            let latest_depart = label.latest_depart.min(latest.saturating_sub(busy));
-            let n_made = label.n + 1;
-            let mut cost = label.cost
-                + weights.travel_minute * f64::from(leg.seconds) / 60.0
-                + worker.cost[v].unwrap_or(0.0)
-                - duals.node[n];
-            if label.mode == Mode::Own {
-                cost += weights.grey_km * leg.km;
-            }
-            if n_made > fair_share {
-                cost += weights.over_fair_share;
-            }
-            let next = Label {
-                parent: idx,
-                event: Event::Visit(n),
-                at: node.point,
-                node: Some(i),
-                time: end,
-                cost,
-                memory: (label.memory & ng[bit[v] as usize]) | 1 << bit[v],
-                n: n_made,
-                load,
-                km,
-                busy: busy + visit.duration,
-                depart,
-                latest_depart,
-                dead: false,
-                ..label.clone()
-            };
-            let key = open_key(Some(i), label.mode, label.interval, label.end);
-            insert(&mut labels, &mut heap, &mut buckets, key, next, cutoff);
         }
         if first {
             continue;

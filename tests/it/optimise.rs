@@ -311,6 +311,25 @@ fn a_car_outage_splits_the_day_into_two_trips() {
     assert!(trips[0].back <= t(11, 0) && trips[1].depart >= t(14, 0));
 }
 
+/// The only car is out all morning and the visit may happen in a morning or an afternoon
+/// window: the rota goes in the afternoon, and the bound must count that day too (a pricing
+/// that only tried each place's first window open after arrival found no day at all, and
+/// bounded the rota by the penalty of leaving the visit out).
+#[test]
+fn a_later_window_of_a_place_counts_in_the_bound_when_the_car_is_out_before() {
+    let day = Day::new(&[(2.0, 0.0)])
+        .worker("W1")
+        .car("CAR1")
+        .with_car(|c| c.unavailable = vec![span(t(9, 0), t(12, 0))])
+        .visit(0, "W1", span(t(9, 0), t(11, 0)))
+        .with_visit(|v| v.places[0].windows.push(span(t(14, 0), t(16, 0))));
+    let rota = solve(&day.problem);
+    assert!(rota.unscheduled.is_empty(), "{:?}", rota.unscheduled);
+    assert!(stops_of(&rota, "W1")[0].start >= t(14, 0));
+    assert_eq!(rota.report.bound_kind, BoundKind::ExactLp);
+    assert!(rota.report.gap() < 1e-6, "{:?}", rota.report);
+}
+
 #[test]
 fn a_battery_allows_only_one_long_trip() {
     // 25 km out: each visit is a 65 km round trip; the car holds 12 kWh above its reserve
