@@ -19,7 +19,7 @@ use crate::clock::Clock;
 use crate::day::Policy;
 use crate::domain::{Child, ChildId, Dataset};
 use crate::rules::RulesTable;
-use crate::store::{AuditEntry, RotaKey, Store, User};
+use crate::store::{AuditEntry, RotaKey, Store, User, AUDIT_ROWS_PER_INSERT};
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use chrono::NaiveDate;
@@ -28,9 +28,9 @@ use error::ApiError;
 use recent::Recent;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -121,14 +121,29 @@ struct Inner {
     /// The users holding calendar feed tokens, by the token's hash: kept apart from the API
     /// tokens so a feed token never authenticates an API call.
     feeds: Recent<String, User>,
-    /// Audit rows waiting for a commit, each with who waits for it ([`AppState::audit`]).
-    audit_queue: Mutex<Vec<(AuditEntry, Committed)>>,
-    /// Held by the one request committing the queue.
-    audit_writer: tokio::sync::Mutex<()>,
+    /// Where requests send their audit rows: the one task committing them, started by the
+    /// first row ([`AppState::audit`]).
+    audit_rows: OnceLock<mpsc::Sender<(AuditEntry, Committed)>>,
 }
 
 /// Told when a queued audit row is committed, or why it is not.
 type Committed = oneshot::Sender<Result<(), String>>;
+
+/// Commits audit rows as they come, each batch everything queued since the last commit.
+async fn write_audit(store: Store, mut queued: mpsc::Receiver<(AuditEntry, Committed)>) {
+    let mut batch = Vec::new();
+    while queued.recv_many(&mut batch, AUDIT_ROWS_PER_INSERT).await > 0 {
+        let (entries, waiting): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
+        let result = store.audit_all(&entries).await.map_err(|e| e.to_string());
+        for done in waiting {
+            let _ = done.send(result.clone());
+        }
+    }
+}
+
+/// Audit rows that may wait for the writer before a request waits to send its own: beyond it
+/// the server is writing less than it reads, and reads slow down rather than memory grow.
+const AUDIT_QUEUE: usize = 8_192;
 
 /// How many parsed published rotas a server keeps: a day's scopes over a few weeks.
 const PUBLISHED_KEPT: usize = 512;
@@ -146,8 +161,7 @@ impl AppState {
                 cache: RwLock::new(None),
                 solving: Mutex::new(BTreeSet::new()),
                 published: Mutex::new(BTreeMap::new()),
-                audit_queue: Mutex::new(Vec::new()),
-                audit_writer: tokio::sync::Mutex::new(()),
+                audit_rows: OnceLock::new(),
             }),
         }
     }
@@ -243,9 +257,12 @@ impl AppState {
 
     /// Writes an audit row for `who` now, and returns once it is committed: nothing is
     /// answered that the audit log does not hold. Rows of concurrent requests commit together
-    /// (group commit): each request queues its row, then takes the writer in turn; whoever
-    /// holds it commits everything queued, so under load one commit serves many reads and the
-    /// later holders find their row already written.
+    /// (group commit): one task owns the writing, takes every row queued while it committed
+    /// the last batch, commits them in one statement and tells each request. A request waits
+    /// for at most the batch in progress and its own, and never in turn behind the others (the
+    /// lock every request took in turn before capped a 2-core server near 7,000 reads a
+    /// second). The task is not the request's, so a client that goes away mid-commit cannot
+    /// take other requests' rows with it.
     pub async fn audit(&self, who: &str, action: &str, detail: &str) -> Result<(), ApiError> {
         let entry = AuditEntry {
             at: self.now().to_rfc3339(),
@@ -253,26 +270,17 @@ impl AppState {
             action: action.into(),
             detail: detail.into(),
         };
+        let rows = self.inner.audit_rows.get_or_init(|| {
+            let (rows, queued) = mpsc::channel(AUDIT_QUEUE);
+            tokio::spawn(write_audit(self.inner.store.clone(), queued));
+            rows
+        });
         let (done, committed) = oneshot::channel();
-        self.inner.audit_queue.lock().expect("audit queue lock").push((entry, done));
-        {
-            let _writer = self.inner.audit_writer.lock().await;
-            let queued =
-                std::mem::take(&mut *self.inner.audit_queue.lock().expect("audit queue lock"));
-            if !queued.is_empty() {
-                let (entries, waiting): (Vec<_>, Vec<_>) = queued.into_iter().unzip();
-                let result = self.store().audit_all(&entries).await.map_err(|e| e.to_string());
-                for done in waiting {
-                    let _ = done.send(result.clone());
-                }
-            }
-        }
-        // A holder dropped mid-commit (its client went away) drops the senders: the rows may
-        // not be written, so the read fails rather than answer unaudited.
-        committed
-            .await
-            .map_err(|_| ApiError::Internal("audit row not committed".into()))?
-            .map_err(|e| ApiError::Internal(format!("audit: {e}")))
+        let lost = || ApiError::Internal("audit row not committed".into());
+        rows.send((entry, done)).await.map_err(|_| lost())?;
+        // The writer gone (its runtime shut down) drops the senders: the row may not be
+        // written, so the read fails rather than answer unaudited.
+        committed.await.map_err(|_| lost())?.map_err(|e| ApiError::Internal(format!("audit: {e}")))
     }
 
     /// The current instant.
@@ -360,5 +368,24 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let checkpoints = tokio::spawn(checkpoint_every(state.store().clone(), CHECKPOINT_EVERY));
+    let served = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
+    checkpoints.abort();
+    served
+}
+
+/// How often a server checkpoints its SQLite log: often enough that the log stays a few
+/// megabytes under full load, seldom enough that the checkpoint's fsync is rare.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Checkpoints the store's log every `period` while the server runs ([`Store::checkpoint`]).
+async fn checkpoint_every(store: Store, period: Duration) {
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = store.checkpoint().await {
+            tracing::warn!(%error, "checkpoint of the write-ahead log failed");
+        }
+    }
 }

@@ -135,7 +135,14 @@ impl Store {
             // that owns it: for a file in this process nothing can have dropped it, and the ping
             // was a third of the hops of a plan read.
             let pool = || SqlitePoolOptions::new().test_before_acquire(false);
-            let write = pool().max_connections(1).connect_with(options.clone()).await?;
+            // The writer never checkpoints the WAL itself: a checkpoint fsyncs the database
+            // file, and on the writer it stalls the commit that crosses the threshold and every
+            // request waiting on it (each plan read commits an audit row: at 2,000 reads a
+            // second the default threshold was crossed several times a second, and those
+            // stalls were the read's p99). [`Store::checkpoint`] does it off the write path;
+            // the server calls it every second, and the last connection to close does it too.
+            let writer = options.clone().pragma("wal_autocheckpoint", "0");
+            let write = pool().max_connections(1).connect_with(writer).await?;
             // A memory database lives in one connection: every connection would get its own.
             let read = if url.contains(":memory:") {
                 write.clone()
@@ -164,6 +171,19 @@ impl Store {
             Store::Sqlite(_) => "sqlite",
             Store::Postgres(_) => "postgres",
         }
+    }
+
+    /// Copies what the SQLite write-ahead log holds into the database file, as far as no
+    /// reader still needs it, on a reader connection so that writes go on meanwhile (a passive
+    /// checkpoint); the log then starts again from its beginning at the next write. PostgreSQL
+    /// checkpoints by itself. Says whether the whole log was copied (not when a reader still
+    /// held an older snapshot of it).
+    pub async fn checkpoint(&self) -> Result<bool, StoreError> {
+        let Store::Sqlite(pools) = self else { return Ok(true) };
+        let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&pools.read).await?;
+        let (busy, logged, copied): (i64, i64, i64) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        Ok(busy == 0 && logged == copied)
     }
 
     /// Checks that the database answers (for `/readyz`).

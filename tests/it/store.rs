@@ -207,6 +207,32 @@ async fn a_batch_of_audit_rows_longer_than_one_insert_is_written_whole_and_in_or
     .await;
 }
 
+/// Checkpoints stall the commit that runs them, and every plan read commits an audit row: the
+/// writer leaves them to [`Store::checkpoint`], which the server runs off the write path.
+#[tokio::test]
+async fn the_sqlite_writer_leaves_checkpoints_to_the_store() {
+    let (store, dir) = sqlite_store().await;
+    let log = dir.path().join("rounds.db-wal");
+    // About 8 MB in commits of 400 kB: twice SQLite's default threshold (1,000 pages of 4 kB),
+    // past which a writer that checkpoints starts its log again from the beginning.
+    let detail = "x".repeat(4_000);
+    for batch in 0..20 {
+        let entries: Vec<AuditEntry> = (0..100)
+            .map(|i| AuditEntry {
+                at: at(0).to_rfc3339(),
+                who: format!("sw{batch}-{i}"),
+                action: "read_plan".into(),
+                detail: detail.clone(),
+            })
+            .collect();
+        store.audit_all(&entries).await.unwrap();
+    }
+    let grown = std::fs::metadata(&log).expect("the write-ahead log").len();
+    assert!(grown > 6_000_000, "the log was {grown} bytes: the writer checkpointed");
+    assert!(store.checkpoint().await.unwrap(), "a checkpoint with no reader copies the whole log");
+    assert_eq!(store.audit_log(10_000).await.unwrap().len(), 2_000);
+}
+
 #[tokio::test]
 async fn rejects_an_unknown_database_url() {
     assert!(matches!(Store::connect("mysql://x").await, Err(StoreError::BadUrl(_))));
