@@ -1,5 +1,5 @@
-//! Who is calling: `Authorization: Bearer <token>` hashed and looked up, and the rules of what
-//! each role may see.
+//! Who is calling: `Authorization: Bearer <token>`, a Rounds token hashed and looked up or the
+//! identity provider's JWT checked ([`super::oidc`]), and the rules of what each role may see.
 
 use super::error::ApiError;
 use super::scope::Scope;
@@ -24,6 +24,14 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or(ApiError::Unauthorized)?;
+        // Rounds' own tokens are hex after a prefix; a JWT is three dot-separated parts.
+        if token.contains('.') {
+            let oidc = state.options().oidc.as_ref().ok_or(ApiError::Unauthorized)?;
+            return oidc.user(token, state.now()).map(Caller).map_err(|refused| {
+                tracing::info!(%refused, "identity provider token refused");
+                ApiError::Unauthorized
+            });
+        }
         let user = state.bearer(&hash_token(token)).await?;
         user.map(Caller).ok_or(ApiError::Unauthorized)
     }

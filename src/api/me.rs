@@ -218,6 +218,10 @@ async fn new_feed_token(
     caller: Caller,
 ) -> Result<impl IntoResponse, ApiError> {
     own_worker(&caller)?;
+    if caller.0.id.starts_with(super::oidc::USER_PREFIX) {
+        // Outlook cannot sign in to the provider: the feed token is Rounds', so the user is too.
+        state.store().keep_vouched_user(&caller.0, state.now()).await?;
+    }
     let token = rotate_feed_token(state.store(), &caller.0.id)
         .await?
         .ok_or_else(|| ApiError::NotFound("user".into()))?;

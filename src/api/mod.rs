@@ -10,6 +10,7 @@ pub mod dto;
 pub mod error;
 mod handlers;
 mod me;
+pub mod oidc;
 pub mod openapi;
 mod recent;
 pub mod scope;
@@ -58,6 +59,8 @@ pub struct Options {
     /// published (by a second instance on the same database). Changes made through this server
     /// take effect at once. Zero asks the database every time.
     pub recall_for: Duration,
+    /// The council's identity provider, if its tokens are accepted besides Rounds' own.
+    pub oidc: Option<Arc<oidc::Oidc>>,
 }
 
 impl Default for Options {
@@ -70,6 +73,7 @@ impl Default for Options {
             policy: Policy::default(),
             lookahead: 2,
             recall_for: Duration::from_secs(2),
+            oidc: None,
         }
     }
 }

@@ -32,7 +32,8 @@ pub fn document() -> Value {
         "info": {"title": "Rounds API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                "description": "a Rounds token (rounds users add), or the council identity provider's JWT where the server is configured for it"}},
             "responses": {"Problem": {"description": "problem details (RFC 9457) with field and reason",
                 "content": {"application/problem+json": {"schema": {"type": "object"}}}}}
         },

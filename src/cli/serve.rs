@@ -2,7 +2,7 @@
 //! and makes a demo token per role, and prints the URL and the tokens.
 
 use super::data::{load_rules, read_policy};
-use crate::api::{self, AppState, Options};
+use crate::api::{self, oidc::Oidc, AppState, Options};
 use crate::store::{create_user, Role, Store, User};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -34,6 +34,17 @@ pub struct ServeArgs {
     /// Time limit of a solve, in seconds.
     #[arg(long, default_value_t = 30)]
     pub solve_seconds: u64,
+    /// Also accept tokens from the council's identity provider (OpenID Connect JWTs): the key
+    /// set it publishes (the JSON at its `jwks_uri`, saved to a file; a new key needs a
+    /// restart). Needs --oidc-issuer and --oidc-audience.
+    #[arg(long, env = "ROUNDS_OIDC_JWKS", requires_all = ["oidc_issuer", "oidc_audience"])]
+    pub oidc_jwks: Option<PathBuf>,
+    /// The issuer (`iss`) the provider's tokens must name.
+    #[arg(long, env = "ROUNDS_OIDC_ISSUER", requires = "oidc_jwks")]
+    pub oidc_issuer: Option<String>,
+    /// The audience (`aud`) they must be for: Rounds' application id at the provider.
+    #[arg(long, env = "ROUNDS_OIDC_AUDIENCE", requires = "oidc_jwks")]
+    pub oidc_audience: Option<String>,
 }
 
 /// Runs `rounds serve` until Ctrl-C.
@@ -49,6 +60,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         if let Some(path) = &args.policy {
             options.policy = read_policy(path)?;
         }
+        options.oidc = identity_provider(&args)?.map(Arc::new);
         let state = AppState::new(store.clone(), options);
         let demo = seed_if_empty(&state, &args).await?;
         let listener = tokio::net::TcpListener::bind(&args.addr)
@@ -67,6 +79,20 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         store.close().await;
         anyhow::Ok(())
     })
+}
+
+/// The identity provider of `--oidc-jwks`, `--oidc-issuer` and `--oidc-audience`, if given.
+fn identity_provider(args: &ServeArgs) -> anyhow::Result<Option<Oidc>> {
+    let (Some(path), Some(issuer), Some(audience)) =
+        (&args.oidc_jwks, &args.oidc_issuer, &args.oidc_audience)
+    else {
+        return Ok(None);
+    };
+    let jwks = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the key set {}", path.display()))?;
+    let oidc = Oidc::new(&jwks, issuer, audience)
+        .with_context(|| format!("the key set {}", path.display()))?;
+    Ok(Some(oidc))
 }
 
 /// Imports the demo data into a database that has none, and makes one user per role (printing

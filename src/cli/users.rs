@@ -60,8 +60,16 @@ pub fn run(args: UsersArgs) -> anyhow::Result<()> {
                 );
             };
             let user = User { id: String::new(), role, worker, pod, locality };
-            check_scope(&user)?;
+            if let Some(missing) = user.missing_reach() {
+                bail!("{missing} (--worker, --pod or --locality)");
+            }
             let id = id.unwrap_or_else(|| default_id(&user));
+            if id.starts_with(crate::api::oidc::USER_PREFIX) {
+                bail!(
+                    "ids starting with '{}' are the identity provider's",
+                    crate::api::oidc::USER_PREFIX
+                );
+            }
             let user = User { id, ..user };
             let token = with_store(&db, async |store| {
                 Ok(create_user(store, &user, crate::clock::now()).await?)
@@ -94,17 +102,6 @@ fn with_store<T>(
         store.close().await;
         result
     })
-}
-
-/// Checks that a role has the scope it needs.
-pub fn check_scope(user: &User) -> anyhow::Result<()> {
-    match user.role {
-        Role::SocialWorker if user.worker.is_none() => bail!("a social worker needs --worker"),
-        Role::Officer | Role::PracticeManager if user.pod.is_none() && user.locality.is_none() => {
-            bail!("an officer or practice manager needs --pod or --locality")
-        }
-        _ => Ok(()),
-    }
 }
 
 /// `role-scope`, e.g. `officer-P01`.

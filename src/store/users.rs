@@ -57,6 +57,22 @@ pub struct User {
     pub locality: Option<String>,
 }
 
+impl User {
+    /// What the user's role needs to reach anything and the user lacks, if anything: without
+    /// it every request would be refused, so such a user is not made at all.
+    pub fn missing_reach(&self) -> Option<&'static str> {
+        match self.role {
+            Role::SocialWorker if self.worker.is_none() => Some("a social worker needs a staff id"),
+            Role::Officer | Role::PracticeManager
+                if self.pod.is_none() && self.locality.is_none() =>
+            {
+                Some("an officer or practice manager needs a pod or locality")
+            }
+            _ => None,
+        }
+    }
+}
+
 fn user_from_row<R: Row>(row: &R) -> Result<User, StoreError>
 where
     for<'r> &'r str: sqlx::ColumnIndex<R>,
@@ -96,6 +112,37 @@ impl Store {
             .execute(pool)
             .await
             .map_err(|e| super::conflict(e, &format!("user '{}'", user.id)))?;
+        });
+        Ok(())
+    }
+
+    /// Stores a user whom the identity provider vouches for, as the provider says they are now
+    /// (role and reach), so that a calendar feed token can be kept for them; a revocation of
+    /// their feed is lifted, as the provider has just vouched for them. Their row holds an API
+    /// token hash of a token nobody is told: they call the API with the provider's tokens.
+    pub async fn keep_vouched_user(
+        &self,
+        user: &User,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let unused = hash_token(&new_token("rk_"));
+        on_writer!(self, pool => {
+            sqlx::query(
+                "INSERT INTO users (id, role, worker_id, pod, locality, token_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (id) DO UPDATE SET role = excluded.role, \
+                 worker_id = excluded.worker_id, pod = excluded.pod, \
+                 locality = excluded.locality, revoked_at = NULL",
+            )
+            .bind(&user.id)
+            .bind(user.role.code())
+            .bind(&user.worker)
+            .bind(&user.pod)
+            .bind(&user.locality)
+            .bind(&unused)
+            .bind(at.to_rfc3339())
+            .execute(pool)
+            .await?;
         });
         Ok(())
     }

@@ -19,6 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
 
+mod oidc;
+
 struct App {
     router: Router,
     store: Store,
@@ -253,9 +255,14 @@ type Case = (Method, String, Option<Value>, Vec<Role>, StatusCode);
 
 #[tokio::test]
 async fn each_role_gets_exactly_its_endpoints() {
-    use Role::*;
     let app = app().await;
     app.publish_day().await;
+    each_role_gets_exactly_its_endpoints_on(&app).await;
+}
+
+/// Every endpoint called with each role's token of `app`, whose pod's day is published.
+async fn each_role_gets_exactly_its_endpoints_on(app: &App) {
+    use Role::*;
     let d = day();
     let s = app.scope();
     let planners = [Officer, PracticeManager, Admin];
