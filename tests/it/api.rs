@@ -1,13 +1,15 @@
-//! The API driven through the real router (`tower::ServiceExt::oneshot`), on SQLite always and
-//! on PostgreSQL when `DATABASE_URL` is set, plus one test over a real socket.
+//! The API driven over real HTTP: each test's server (`api::serve`, the real router) on a
+//! loopback port, a hyper client sending every request; on SQLite always and on PostgreSQL when
+//! `DATABASE_URL` is set.
 //!
 //! The data is the Medway fixture cut down to two pods, so each test imports and solves in a
 //! fraction of a second; solves use the day optimiser with a short limit.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use axum::Router;
 use chrono::{NaiveDate, TimeZone, Utc};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
 use rounds::api::solve::{optimiser, Planner};
 use rounds::api::{self, AppState, Options};
 use rounds::clock::Clock;
@@ -17,18 +19,50 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
-use tower::ServiceExt;
 
 mod oidc;
 
 struct App {
-    router: Router,
+    server: Server,
     store: Store,
     dataset: Dataset,
     tokens: BTreeMap<Role, String>,
     pod: String,
     worker: String,
     _dir: Option<tempfile::TempDir>,
+}
+
+/// The API on a loopback port for one test, so every request goes over real HTTP; it shuts
+/// down when the last handle to it is dropped.
+#[derive(Clone)]
+struct Server(Arc<Serving>);
+
+struct Serving {
+    base: String,
+    client: Client<HttpConnector, Body>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Server {
+    async fn start(state: AppState) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(api::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        let client = Client::builder(TokioExecutor::new()).build_http();
+        Server(Arc::new(Serving { base, client, _stop: stop }))
+    }
+
+    /// Sends `request` (its URI a path) to the server and returns the answer.
+    async fn send(&self, request: Request<Body>) -> axum::response::Response {
+        let (mut parts, body) = request.into_parts();
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        parts.uri = format!("{}{path}", self.0.base).parse().unwrap();
+        let response = self.0.client.request(Request::from_parts(parts, body)).await;
+        response.expect("the server answers").map(Body::new)
+    }
 }
 
 fn day() -> NaiveDate {
@@ -95,8 +129,8 @@ async fn app_with(planner: Planner) -> App {
         solve_limit: Duration::from_secs(5),
         ..Options::default()
     };
-    let router = api::router(AppState::new(store.clone(), options));
-    App { router, store, dataset, tokens, pod, worker: worker.id.0.clone(), _dir: dir }
+    let server = Server::start(AppState::new(store.clone(), options)).await;
+    App { server, store, dataset, tokens, pod, worker: worker.id.0.clone(), _dir: dir }
 }
 
 async fn app() -> App {
@@ -123,7 +157,7 @@ impl App {
             }
             None => Body::empty(),
         };
-        let response = self.router.clone().oneshot(request.body(body).unwrap()).await.unwrap();
+        let response = self.server.send(request.body(body).unwrap()).await;
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
         (status, String::from_utf8_lossy(&bytes).into_owned())
@@ -154,8 +188,7 @@ impl App {
             request =
                 request.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[&role]));
         }
-        let response =
-            self.router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+        let response = self.server.send(request.body(Body::from(body)).unwrap()).await;
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
         (status, String::from_utf8_lossy(&bytes).into_owned())
@@ -239,8 +272,7 @@ async fn every_endpoint_refuses_a_missing_or_unknown_token() {
             .method(method.clone())
             .uri(&uri)
             .header(header::AUTHORIZATION, "Bearer rk_wrong");
-        let response =
-            app.router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        let response = app.server.send(request.body(Body::empty()).unwrap()).await;
         assert_eq!(
             response.status(),
             StatusCode::UNAUTHORIZED,
@@ -598,7 +630,8 @@ async fn a_failed_solve_leaves_the_published_rota_as_it_was() {
     let before = app.store.latest_rota(day(), &app.scope(), None).await.unwrap().unwrap();
     let failing: Planner = Arc::new(|_, _, _| Err("no feasible rota".to_owned()));
     let options = Options { planner: failing, ..Options::default() };
-    let broken = App { router: api::router(AppState::new(app.store.clone(), options)), ..app };
+    let server = Server::start(AppState::new(app.store.clone(), options)).await;
+    let broken = App { server, ..app };
     let uri = format!("/api/v1/rotas/{}/generate?scope={}", day(), broken.scope());
     let (status, text) = broken.call(Method::POST, &uri, Some(Role::Admin), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
@@ -901,21 +934,21 @@ async fn a_token_revoked_by_another_process_stops_working_within_the_recall_time
     let server = |recall_for| {
         let clock = Clock::Fixed(revoked_at);
         let options = Options { clock, planner: optimiser(), recall_for, ..Options::default() };
-        api::router(AppState::new(app.store.clone(), options))
+        Server::start(AppState::new(app.store.clone(), options))
     };
-    let (remembers, forgets) = (server(recall_for), server(Duration::ZERO));
+    let (remembers, forgets) = (server(recall_for).await, server(Duration::ZERO).await);
     let plan = format!("/api/v1/me/plan/{}", day());
-    let get = |router: Router, uri: String, bearer: bool| {
+    let get = |server: Server, uri: String, bearer: bool| {
         let mut request = Request::builder().uri(uri);
         if bearer {
             let token = format!("Bearer {}", app.tokens[&Role::SocialWorker]);
             request = request.header(header::AUTHORIZATION, token);
         }
-        async move { router.oneshot(request.body(Body::empty()).unwrap()).await.unwrap().status() }
+        async move { server.send(request.body(Body::empty()).unwrap()).await.status() }
     };
-    for router in [&remembers, &forgets] {
-        assert_eq!(get(router.clone(), plan.clone(), true).await, StatusCode::OK);
-        assert_eq!(get(router.clone(), feed.clone(), false).await, StatusCode::OK);
+    for server in [&remembers, &forgets] {
+        assert_eq!(get(server.clone(), plan.clone(), true).await, StatusCode::OK);
+        assert_eq!(get(server.clone(), feed.clone(), false).await, StatusCode::OK);
     }
     assert!(app.store.revoke_user("social_worker", revoked_at).await.unwrap());
     assert_eq!(get(forgets.clone(), plan.clone(), true).await, StatusCode::UNAUTHORIZED);
@@ -972,7 +1005,7 @@ async fn concurrent_reads_each_get_their_own_committed_audit_row() {
     let before = reads_logged(app.store.audit_log(100_000).await.unwrap());
     let mut reads = tokio::task::JoinSet::new();
     for _ in 0..40 {
-        let router = app.router.clone();
+        let server = app.server.clone();
         let token = app.tokens[&Role::SocialWorker].clone();
         let store = app.store.clone();
         reads.spawn(async move {
@@ -980,7 +1013,7 @@ async fn concurrent_reads_each_get_their_own_committed_audit_row() {
                 .header(header::AUTHORIZATION, format!("Bearer {token}"))
                 .body(Body::empty())
                 .unwrap();
-            let status = router.oneshot(request).await.unwrap().status();
+            let status = server.send(request).await.status();
             // Answered means committed: the row is there as the answer arrives.
             let logged = store.audit_log(100_000).await.unwrap();
             (status, logged.len())

@@ -1,7 +1,7 @@
 //! Tokens from the council's identity provider (OpenID Connect JWTs), signed with keys these
 //! tests make: an Ed25519 key and a P-256 key in one published key set.
 
-use super::{app, day, App};
+use super::{app, day, App, Server};
 use axum::http::{Method, StatusCode};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -10,7 +10,7 @@ use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
 use rounds::api::oidc::Oidc;
-use rounds::api::{self, AppState, Options};
+use rounds::api::{AppState, Options};
 use rounds::clock::Clock;
 use rounds::store::Role;
 use serde_json::{json, Value};
@@ -110,7 +110,7 @@ impl Provider {
 
 /// `app` served with the provider's tokens accepted, holding a provider token for each role
 /// (signed in turn by each key) in place of Rounds' own.
-fn provider_app(app: App, provider: &Provider, oidc: Option<Oidc>) -> App {
+async fn provider_app(app: App, provider: &Provider, oidc: Option<Oidc>) -> App {
     let tokens: BTreeMap<Role, String> = Role::ALL
         .iter()
         .enumerate()
@@ -126,7 +126,7 @@ fn provider_app(app: App, provider: &Provider, oidc: Option<Oidc>) -> App {
         recall_for: Duration::ZERO,
         ..Options::default()
     };
-    App { router: api::router(AppState::new(app.store.clone(), options)), tokens, ..app }
+    App { server: Server::start(AppState::new(app.store.clone(), options)).await, tokens, ..app }
 }
 
 #[tokio::test]
@@ -135,7 +135,7 @@ async fn provider_tokens_give_each_role_exactly_its_endpoints() {
     app.publish_day().await;
     let provider = Provider::new();
     let oidc = provider.oidc();
-    let app = provider_app(app, &provider, Some(oidc));
+    let app = provider_app(app, &provider, Some(oidc)).await;
     super::each_role_gets_exactly_its_endpoints_on(&app).await;
     // Their reads are audited under the provider's subject.
     let log = app.json(Method::GET, "/api/v1/audit", Role::Admin, None).await;
@@ -182,7 +182,7 @@ async fn provider_tokens_are_refused_unless_key_issuer_audience_times_and_role_h
         ("HS256 with the key id of a public key", hmac),
         ("alg none", unsigned),
     ];
-    let accepting = provider_app(app, &provider, Some(provider.oidc()));
+    let accepting = provider_app(app, &provider, Some(provider.oidc())).await;
     // The control: the good token is accepted, so each refusal below is the claim's doing.
     let (status, text) = accepting.call(Method::GET, &plan, Some(Role::SocialWorker), None).await;
     assert_eq!(status, StatusCode::OK, "{text}");
@@ -193,7 +193,7 @@ async fn provider_tokens_are_refused_unless_key_issuer_audience_times_and_role_h
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {text}");
     }
     // A server not told of the provider refuses its tokens, good ones too.
-    let closed = provider_app(app, &provider, None);
+    let closed = provider_app(app, &provider, None).await;
     let (status, _) = closed.call(Method::GET, &plan, Some(Role::SocialWorker), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
@@ -204,7 +204,7 @@ async fn a_provider_signed_social_worker_keeps_a_calendar_feed_until_revoked() {
     app.publish_day().await;
     let provider = Provider::new();
     let oidc = provider.oidc();
-    let app = provider_app(app, &provider, Some(oidc));
+    let app = provider_app(app, &provider, Some(oidc)).await;
     let feed = app.json(Method::POST, "/api/v1/me/feed-token", Role::SocialWorker, None).await;
     let url = feed["url"].as_str().unwrap().to_owned();
     let (status, ics) = app.call(Method::GET, &url, None, None).await;
