@@ -123,3 +123,35 @@ impl IntoResponse for ApiError {
             .into_response()
     }
 }
+
+/// The answer to a request whose handler panicked: a 500 problem like any internal error, so
+/// the client gets an answer, not a dropped connection, and the log gets the message.
+pub fn from_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|m| m.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into());
+    ApiError::Internal(format!("handler panicked: {message}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_a_500_problem() {
+        let router = axum::Router::new()
+            .route("/boom", axum::routing::get(|| async { panic!("boom") as &'static str }))
+            .layer(CatchPanicLayer::custom(from_panic));
+        let request = Request::get("/boom").body(Body::empty()).unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let kind = response.headers().get(header::CONTENT_TYPE).unwrap();
+        assert_eq!(kind, "application/problem+json");
+    }
+}
