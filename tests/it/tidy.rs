@@ -131,3 +131,31 @@ fn every_file_says_why_it_exists_and_keeps_no_debugging() {
     }
     assert!(offences.is_empty(), "{}", offences.join("\n"));
 }
+
+/// One schema for both engines: the two migration folders hold the same files, which differ
+/// only in their flavour's first comment and in how an id column counts (SQLite's
+/// `AUTOINCREMENT`, PostgreSQL's `BIGSERIAL`). A change made to one flavour alone fails here.
+#[test]
+fn both_engines_migrate_to_the_same_schema() {
+    let folder = |engine: &str| {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("migrations").join(engine))
+            .expect("a migrations folder")
+            .map(|entry| entry.expect("a folder entry").path())
+            .collect();
+        files.sort();
+        files
+    };
+    let (sqlite, postgres) = (folder("sqlite"), folder("postgres"));
+    let names = |files: &[PathBuf]| -> Vec<String> {
+        files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect()
+    };
+    assert_eq!(names(&sqlite), names(&postgres), "the same migration files for both engines");
+    assert!(!sqlite.is_empty());
+    for (lite, pg) in sqlite.iter().zip(&postgres) {
+        let read = |path: &Path| std::fs::read_to_string(path).expect("a migration");
+        let schema =
+            |text: String| -> Vec<String> { text.lines().skip(1).map(str::to_owned).collect() };
+        let lite = read(lite).replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY");
+        assert_eq!(schema(lite), schema(read(pg)), "{} differs between engines", pg.display());
+    }
+}
