@@ -129,13 +129,18 @@ async fn provider_app(app: App, provider: &Provider, oidc: Option<Oidc>) -> App 
     App { server: Server::start(AppState::new(app.store.clone(), options)).await, tokens, ..app }
 }
 
-#[tokio::test]
-async fn provider_tokens_give_each_role_exactly_its_endpoints() {
+/// The test app with its pod's day published, taking tokens from a provider of its own.
+async fn published_provider_app() -> App {
     let app = app().await;
     app.publish_day().await;
     let provider = Provider::new();
     let oidc = provider.oidc();
-    let app = provider_app(app, &provider, Some(oidc)).await;
+    provider_app(app, &provider, Some(oidc)).await
+}
+
+#[tokio::test]
+async fn provider_tokens_give_each_role_exactly_its_endpoints() {
+    let app = published_provider_app().await;
     super::each_role_gets_exactly_its_endpoints_on(&app).await;
     // Their reads are audited under the provider's subject.
     let log = app.json(Method::GET, "/api/v1/audit", Role::Admin, None).await;
@@ -200,11 +205,7 @@ async fn provider_tokens_are_refused_unless_key_issuer_audience_times_and_role_h
 
 #[tokio::test]
 async fn a_provider_signed_social_worker_keeps_a_calendar_feed_until_revoked() {
-    let app = app().await;
-    app.publish_day().await;
-    let provider = Provider::new();
-    let oidc = provider.oidc();
-    let app = provider_app(app, &provider, Some(oidc)).await;
+    let app = published_provider_app().await;
     let feed = app.json(Method::POST, "/api/v1/me/feed-token", Role::SocialWorker, None).await;
     let url = feed["url"].as_str().unwrap().to_owned();
     let (status, ics) = app.call(Method::GET, &url, None, None).await;
