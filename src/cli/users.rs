@@ -139,4 +139,21 @@ mod tests {
         let again = run_users(revoke()).unwrap_err().to_string();
         assert!(again.contains("no user 'social_worker-W0002' with a live token"), "{again}");
     }
+
+    #[test]
+    fn the_identity_providers_ids_cannot_be_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = format!("sqlite://{}", dir.path().join("users.db").display());
+        let error = run_users(UsersAction::Add {
+            role: "admin".into(),
+            id: Some("oidc:someone".into()),
+            worker: None,
+            pod: None,
+            locality: None,
+            db,
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("identity provider"), "{error}");
+    }
 }
