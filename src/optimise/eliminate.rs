@@ -93,7 +93,7 @@ pub(super) fn trips_first(model: &Model, days: &[Option<Column>]) -> bool {
     trips(days) > 1 && model.weights.trip > travel(model, days).0
 }
 
-fn trips(days: &[Option<Column>]) -> usize {
+pub(super) fn trips(days: &[Option<Column>]) -> usize {
     days.iter().flatten().map(|c| c.trips.len()).sum()
 }
 
@@ -101,7 +101,7 @@ fn trips(days: &[Option<Column>]) -> usize {
 /// (the Solomon vehicles), their demand over the largest capacity. A search for a rota with
 /// fewer would run to its time limit for nothing (all of C2's instances need their 3 vehicles
 /// by load alone).
-fn fewest_trips(model: &Model, days: &[Option<Column>]) -> usize {
+pub(super) fn fewest_trips(model: &Model, days: &[Option<Column>]) -> usize {
     let capacities: Option<Vec<u32>> = model.problem.workers.iter().map(|w| w.capacity).collect();
     let Some(largest) = capacities.and_then(|c| c.into_iter().max()).filter(|&c| c > 0) else {
         return 1;

@@ -25,6 +25,7 @@
 mod cars;
 mod colgen;
 mod column;
+mod ejection;
 mod eliminate;
 mod explain;
 mod extract;
@@ -238,7 +239,9 @@ fn side_search(
         let polishing = between(0.0, ELIMINATION_FROM);
         ruin::ruin_and_recreate(model, &mut rota, f64::NEG_INFINITY, &halt, &polishing);
         let eliminating = between(ELIMINATION_FROM, ELIMINATION_TO);
-        eliminate::eliminate_trips(model, &mut rota, &halt, &eliminating);
+        if ejection::eliminate_routes(model, &mut rota, &halt, &eliminating).is_none() {
+            eliminate::eliminate_trips(model, &mut rota, &halt, &eliminating);
+        }
     }
     ruin::ruin_and_recreate(model, &mut rota, f64::NEG_INFINITY, &halt, &spent);
     rota
