@@ -8,11 +8,12 @@
 //! trip it joins leave for the pool, chosen among those that make the trip feasible again as
 //! the ones that have caused the fewest failures so far (a visit that keeps failing to fit is a
 //! hard one and stays in once placed; easy ones move). Random moves between trips after each
-//! ejection keep the search from cycling. Their squeeze step (inserting into an infeasible trip
-//! and repairing it) is not built.
+//! ejection keep the search from cycling. Before ejecting, their *squeeze* tries to make room:
+//! the visit goes where it breaks the windows least, and moves between the broken trip and its
+//! neighbours follow while they lessen the breach.
 //!
-//! Deciding each step in constant time needs every trip's earliest and latest starts, which have
-//! this simple form only where all trips belong to one fleet: one base, one free interval, one
+//! Deciding each step in constant time needs every trip summed up as time-warp segments, which
+//! have this simple form only where all trips belong to one fleet: one base, one free interval, one
 //! way of travelling, one capacity, and one place and window per visit (the Solomon days).
 //! Other days, the councils' among them, use `eliminate`. Every route found is scheduled again
 //! by `schedule_day` before it replaces the rota, so this module's arithmetic never decides
@@ -36,11 +37,8 @@ const NEAR: usize = 30;
 /// Nodes one ejection search visits at most, so a long trip cannot stall the search.
 const SEARCH_NODES: usize = 100_000;
 
-/// A latest start no start meets.
-const NEVER: i64 = i64::MIN / 4;
-
 /// The day as one fleet's routing problem. Stop 0 is the base; stops 1.. are the visits the
-/// rota makes.
+/// rota makes. `early` and `late` bound each stop's start.
 struct Fleet {
     mode: Mode,
     end: End,
@@ -53,10 +51,6 @@ struct Fleet {
     demand: Vec<i64>,
     /// Leg times between stops, row by row.
     travel: Vec<i64>,
-    /// When the fleet may leave the base.
-    open: i64,
-    /// When every trip must be back.
-    back_by: i64,
     capacity: i64,
 }
 
@@ -88,13 +82,12 @@ impl Fleet {
             mode,
             end: first.end,
             node: vec![usize::MAX],
-            early: vec![0],
+            early: vec![i64::from(open)],
+            // The base: the fleet leaves from when it may and is back by when it must.
             late: vec![i64::from(back_by)],
             duration: vec![0],
             demand: vec![0],
             travel: Vec::new(),
-            open: i64::from(open),
-            back_by: i64::from(back_by),
             capacity: capacity.map_or(i64::MAX, i64::from),
         };
         let mut points = vec![base];
@@ -132,23 +125,71 @@ impl Fleet {
         self.travel[a * self.stops() + b]
     }
 
-    /// When a visit at `to` can start, leaving `from` (a stop and the time it is free); for the
-    /// base, the time back.
-    fn arrive(&self, (from, free): (usize, i64), to: usize) -> i64 {
-        (free + self.leg(from, to)).max(self.early[to])
+    /// The segment of stop `s` alone (the base for 0: open from when the fleet may leave to when
+    /// it must be back).
+    fn stop(&self, s: usize) -> Segment {
+        Segment {
+            duration: self.duration[s],
+            warp: 0,
+            early: self.early[s],
+            late: self.late[s],
+            load: self.demand[s],
+            first: s,
+            last: s,
+        }
     }
 }
 
-/// One trip with its earliest starts, latest starts and loads, for checks in constant time.
+/// A sequence of stops summed up so that two join in constant time: the time-warp segments of
+/// Vidal, Crainic, Gendreau and Prins (Computers & Operations Research 2013). A sequence whose
+/// windows cannot all be met is charged the *time warp*, the time it would have to go back to
+/// start each stop in its window; it is feasible exactly when the warp is zero and the load
+/// within capacity. The squeeze ranks infeasible routes by it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Segment {
+    /// Travel, service and waiting from the first start to the last end.
+    duration: i64,
+    warp: i64,
+    /// The earliest and latest start of the first stop with the least duration and warp.
+    early: i64,
+    late: i64,
+    load: i64,
+    first: usize,
+    last: usize,
+}
+
+impl Segment {
+    /// This sequence, then `next`.
+    fn then(&self, fleet: &Fleet, next: &Segment) -> Segment {
+        let leg = fleet.leg(self.last, next.first);
+        let delta = self.duration - self.warp + leg;
+        let wait = (next.early - delta - self.late).max(0);
+        let warp = (self.early + delta - next.late).max(0);
+        Segment {
+            duration: self.duration + next.duration + leg + wait,
+            warp: self.warp + next.warp + warp,
+            early: (next.early - delta).max(self.early) - wait,
+            late: (next.late - delta).min(self.late) + warp,
+            load: self.load + next.load,
+            first: self.first,
+            last: next.last,
+        }
+    }
+
+    fn feasible(&self, fleet: &Fleet) -> bool {
+        self.warp == 0 && self.load <= fleet.capacity
+    }
+}
+
+/// One trip with the segments of its every prefix (from the base) and suffix (to the base), so
+/// that the trip changed at one or two places is judged in constant time.
 #[derive(Clone, Default)]
 struct Route {
     stops: Vec<usize>,
-    /// Earliest start of each stop.
-    start: Vec<i64>,
-    /// Latest start of each stop that keeps the rest of the trip feasible.
-    latest: Vec<i64>,
-    /// Load of the first `k` stops, for `k` from 0 to the length.
-    load: Vec<i64>,
+    /// `prefix[k]`: the base, then the first `k` stops.
+    prefix: Vec<Segment>,
+    /// `suffix[k]`: the stops from position `k`, then the base.
+    suffix: Vec<Segment>,
 }
 
 impl Route {
@@ -159,75 +200,54 @@ impl Route {
     }
 
     fn refresh(&mut self, fleet: &Fleet) {
-        let n = self.stops.len();
-        self.start.clear();
-        self.load.clear();
-        self.load.push(0);
-        let mut at = (0, fleet.open);
+        let base = fleet.stop(0);
+        self.prefix.clear();
+        self.prefix.push(base);
         for &s in &self.stops {
-            let start = fleet.arrive(at, s);
-            self.start.push(start);
-            self.load.push(self.load.last().copied().unwrap_or(0) + fleet.demand[s]);
-            at = (s, start + fleet.duration[s]);
+            let next = self.prefix[self.prefix.len() - 1].then(fleet, &fleet.stop(s));
+            self.prefix.push(next);
         }
-        self.latest.clear();
-        self.latest.resize(n, 0);
-        let mut next = (0, fleet.back_by);
-        for k in (0..n).rev() {
-            let s = self.stops[k];
-            let latest = fleet.late[s].min(next.1 - fleet.leg(s, next.0) - fleet.duration[s]);
-            // A stop whose latest start is before its window opens cannot be made by any start
-            // of the stops before it (only in a search's route, where a visit went in anyway).
-            self.latest[k] = if latest < fleet.early[s] { NEVER } else { latest };
-            next = (s, self.latest[k]);
+        self.suffix.clear();
+        self.suffix.resize(self.stops.len() + 1, base);
+        for k in (0..self.stops.len()).rev() {
+            self.suffix[k] = fleet.stop(self.stops[k]).then(fleet, &self.suffix[k + 1]);
         }
     }
 
-    fn total(&self) -> i64 {
-        self.load.last().copied().unwrap_or(0)
+    /// The whole trip, base to base.
+    fn whole(&self, fleet: &Fleet) -> Segment {
+        self.prefix[0].then(fleet, &self.suffix[0])
     }
 
-    /// Where and when the worker is free before position `k`.
-    fn before(&self, fleet: &Fleet, k: usize) -> (usize, i64) {
-        match k.checked_sub(1) {
-            None => (0, fleet.open),
-            Some(i) => (self.stops[i], self.start[i] + fleet.duration[self.stops[i]]),
-        }
+    /// The trip with stop `s` put in at position `k`.
+    fn with(&self, fleet: &Fleet, k: usize, s: usize) -> Segment {
+        self.prefix[k].then(fleet, &fleet.stop(s)).then(fleet, &self.suffix[k])
     }
 
-    /// Whether the trip from position `k` on (the base if `k` is the length) is still feasible
-    /// when reached from `at`.
-    fn reaches(&self, fleet: &Fleet, k: usize, at: (usize, i64)) -> bool {
-        match self.stops.get(k) {
-            None => at.1 + fleet.leg(at.0, 0) <= fleet.back_by,
-            Some(&s) => fleet.arrive(at, s) <= self.latest[k],
-        }
+    /// The trip without its stop at position `k`.
+    fn without(&self, fleet: &Fleet, k: usize) -> Segment {
+        self.prefix[k].then(fleet, &self.suffix[k + 1])
     }
 
-    /// Whether stop `v` fits at position `k` (before the stop there now).
-    fn fits(&self, fleet: &Fleet, v: usize, k: usize) -> bool {
-        let start = fleet.arrive(self.before(fleet, k), v);
-        start <= fleet.late[v]
-            && self.reaches(fleet, k, (v, start + fleet.duration[v]))
-            && self.total() + fleet.demand[v] <= fleet.capacity
-    }
-
-    /// Whether the trip stays feasible without its stop at position `k`.
-    fn spares(&self, fleet: &Fleet, k: usize) -> bool {
-        self.reaches(fleet, k + 1, self.before(fleet, k))
+    /// The trip with stop `s` instead of its stop at position `k`.
+    fn replaced(&self, fleet: &Fleet, k: usize, s: usize) -> Segment {
+        self.prefix[k].then(fleet, &fleet.stop(s)).then(fleet, &self.suffix[k + 1])
     }
 }
 
 /// The routes of the search, by worker, and where each stop is.
 struct Routes {
     routes: Vec<Route>,
-    /// Each stop's route and position.
+    /// Each stop's route and position (`NOWHERE` while in the pool).
     at: Vec<(usize, usize)>,
 }
 
+/// Where a visit in the pool is.
+const NOWHERE: (usize, usize) = (usize::MAX, 0);
+
 impl Routes {
     fn new(fleet: &Fleet, routes: Vec<Route>) -> Routes {
-        let mut all = Routes { routes, at: vec![(usize::MAX, 0); fleet.stops()] };
+        let mut all = Routes { routes, at: vec![NOWHERE; fleet.stops()] };
         for r in 0..all.routes.len() {
             all.locate(r);
         }
@@ -246,15 +266,26 @@ impl Routes {
         self.locate(r);
     }
 
-    fn used(&self) -> usize {
-        self.routes.iter().filter(|r| !r.stops.is_empty()).count()
+    fn used(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.routes.len()).filter(|&r| !self.routes[r].stops.is_empty())
+    }
+
+    /// Every place in a used route where stop `v` could go in.
+    fn places(&self) -> Vec<(usize, usize)> {
+        self.used().flat_map(|r| (0..=self.routes[r].stops.len()).map(move |k| (r, k))).collect()
+    }
+
+    fn insert(&mut self, fleet: &Fleet, (r, k): (usize, usize), v: usize) {
+        let mut stops = self.routes[r].stops.clone();
+        stops.insert(k, v);
+        self.set(fleet, r, stops);
     }
 }
 
 /// Takes trips out of `days` while its visits fit in the others, until `spent` reaches 1
-/// (without a clock, `None`: after [`UNTIMED_STEPS`] visits taken from the pool) or `stop`; returns `None` where the day is not one fleet's (the caller then
-/// uses `eliminate`), else whether the rota has fewer trips. The rota returned makes every visit
-/// `days` made.
+/// (without a clock, `None`: after [`UNTIMED_STEPS`] visits taken from the pool) or `stop`;
+/// returns `None` where the day is not one fleet's (the caller then uses `eliminate`), else
+/// whether the rota has fewer trips. The rota returned makes every visit `days` made.
 pub fn eliminate_routes(
     model: &Model,
     days: &mut [Option<Column>],
@@ -286,11 +317,11 @@ pub fn eliminate_routes(
     };
     let fewest = fewest_trips(model, days);
     let mut fewer = false;
-    while routes.used() > fewest {
-        let used: Vec<usize> =
-            (0..routes.routes.len()).filter(|&r| !routes.routes[r].stops.is_empty()).collect();
+    let search = Squeeze::new(&fleet, near);
+    while routes.used().count() > fewest {
+        let used: Vec<usize> = routes.used().collect();
         let r = used[rng.gen_range(0..used.len())];
-        if !delete_route(&fleet, &mut routes, r, &near, &mut rng, &over) {
+        if !search.delete_route(&mut routes, r, &mut rng, &over) {
             break;
         }
         let Some(rota) = schedule(model, &fleet, &routes) else { break };
@@ -330,56 +361,227 @@ fn nearest(fleet: &Fleet) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// Empties route `r` into the ejection pool and puts its visits into the other routes; on
-/// success the routes have one fewer used, else (`over` came first) they are as they were.
-fn delete_route(
-    fleet: &Fleet,
-    routes: &mut Routes,
-    r: usize,
-    near: &[Vec<usize>],
-    rng: &mut ChaCha8Rng,
-    over: &dyn Fn() -> bool,
-) -> bool {
-    let saved = routes.routes.clone();
-    let mut pool = std::mem::take(&mut routes.routes[r].stops);
-    routes.set(fleet, r, Vec::new());
-    for &v in &pool {
-        routes.at[v] = (usize::MAX, 0);
-    }
-    pool.shuffle(rng);
-    // How often each visit has failed to fit: Nagata and Bräysy's penalty counters.
-    let mut failures = vec![1u64; fleet.stops()];
-    while let Some(v) = pool.pop() {
-        if over() {
-            *routes = Routes::new(fleet, saved);
-            return false;
-        }
-        let places: Vec<(usize, usize)> = (0..routes.routes.len())
-            .filter(|&q| !routes.routes[q].stops.is_empty())
-            .flat_map(|q| (0..=routes.routes[q].stops.len()).map(move |k| (q, k)))
-            .filter(|&(q, k)| routes.routes[q].fits(fleet, v, k))
+/// The search's fixed parts: the fleet, each visit's nearest, and the weights that make time
+/// warp and excess load one penalty.
+struct Squeeze<'f> {
+    fleet: &'f Fleet,
+    near: Vec<Vec<usize>>,
+    /// Penalty per second of warp and per unit of excess load: one per mean leg between near
+    /// visits and per mean demand, so that neither dominates by its unit alone.
+    per_warp: f64,
+    per_load: f64,
+}
+
+impl<'f> Squeeze<'f> {
+    fn new(fleet: &'f Fleet, near: Vec<Vec<usize>>) -> Squeeze<'f> {
+        let legs: Vec<i64> = near
+            .iter()
+            .enumerate()
+            .skip(1)
+            .flat_map(|(a, n)| n.iter().map(move |&b| (a, b)))
+            .map(|(a, b)| fleet.leg(a, b))
             .collect();
-        if let Some(&(q, k)) = places.choose(rng) {
-            let mut stops = routes.routes[q].stops.clone();
-            stops.insert(k, v);
-            routes.set(fleet, q, stops);
-            continue;
-        }
-        failures[v] += 1;
-        match best_ejection(fleet, &routes.routes, v, &failures, rng) {
-            Some(Ejection { route, stops, ejected, .. }) => {
-                routes.set(fleet, route, stops);
-                for &e in &ejected {
-                    routes.at[e] = (usize::MAX, 0);
-                }
-                pool.extend(ejected);
-            }
-            // Nothing makes room for it now: try it again once the pool is empty.
-            None => pool.insert(0, v),
-        }
-        perturb(fleet, routes, near, rng);
+        let mean = |xs: &[i64]| xs.iter().sum::<i64>() as f64 / xs.len().max(1) as f64;
+        let per_warp = 1.0 / mean(&legs).max(1.0);
+        let per_load = 1.0 / mean(&fleet.demand[1..]).max(1.0);
+        Squeeze { fleet, near, per_warp, per_load }
     }
-    true
+
+    fn penalty(&self, segment: &Segment) -> f64 {
+        let excess = (segment.load - self.fleet.capacity).max(0);
+        self.per_warp * segment.warp as f64 + self.per_load * excess as f64
+    }
+
+    /// Empties route `r` into the ejection pool and puts its visits into the other routes; on
+    /// success the routes have one fewer used, else (`over` came first) they are as they were.
+    fn delete_route(
+        &self,
+        routes: &mut Routes,
+        r: usize,
+        rng: &mut ChaCha8Rng,
+        over: &dyn Fn() -> bool,
+    ) -> bool {
+        let fleet = self.fleet;
+        let saved = routes.routes.clone();
+        let mut pool = std::mem::take(&mut routes.routes[r].stops);
+        routes.set(fleet, r, Vec::new());
+        for &v in &pool {
+            routes.at[v] = NOWHERE;
+        }
+        pool.shuffle(rng);
+        // How often each visit has failed to fit: Nagata and Bräysy's penalty counters.
+        let mut failures = vec![1u64; fleet.stops()];
+        while let Some(v) = pool.pop() {
+            if over() {
+                *routes = Routes::new(fleet, saved);
+                return false;
+            }
+            let places: Vec<(usize, usize)> = routes
+                .places()
+                .into_iter()
+                .filter(|&(q, k)| routes.routes[q].with(fleet, k, v).feasible(fleet))
+                .collect();
+            if let Some(&place) = places.choose(rng) {
+                routes.insert(fleet, place, v);
+                continue;
+            }
+            if self.squeeze(routes, v, rng) {
+                continue;
+            }
+            failures[v] += 1;
+            match best_ejection(fleet, &routes.routes, v, &failures, rng) {
+                Some(Ejection { route, stops, ejected, .. }) => {
+                    routes.set(fleet, route, stops);
+                    for &e in &ejected {
+                        routes.at[e] = NOWHERE;
+                    }
+                    pool.extend(ejected);
+                }
+                // Nothing makes room for it now: try it again once the pool is empty.
+                None => pool.insert(0, v),
+            }
+            self.perturb(routes, rng);
+        }
+        true
+    }
+
+    /// Puts `v` where it breaks the windows and capacity least, then moves visits between the
+    /// routes it broke and their neighbours' while that lessens the penalty, until every route
+    /// is feasible (true) or no move helps (false, and the routes are as they were).
+    fn squeeze(&self, routes: &mut Routes, v: usize, rng: &mut ChaCha8Rng) -> bool {
+        let fleet = self.fleet;
+        let cost = |r: &Route, k: usize| {
+            self.penalty(&r.with(fleet, k, v)) - self.penalty(&r.whole(fleet))
+        };
+        let Some(place) = routes.places().into_iter().min_by(|&(q, k), &(p, j)| {
+            cost(&routes.routes[q], k).total_cmp(&cost(&routes.routes[p], j))
+        }) else {
+            return false;
+        };
+        let saved = routes.routes.clone();
+        routes.insert(fleet, place, v);
+        loop {
+            let penalty: Vec<f64> =
+                routes.routes.iter().map(|r| self.penalty(&r.whole(fleet))).collect();
+            let broken: Vec<usize> = routes.used().filter(|&q| penalty[q] > 0.0).collect();
+            let Some(&r) = broken.choose(rng) else { return true };
+            let mut best: Option<(f64, Move)> = None;
+            // One visit of the broken route and its neighbours' moves, as Nagata and Bräysy:
+            // every visit of the route at each step made the squeeze take 40% of the search's
+            // time on Solomon R204 and leave a third of the steps.
+            let u = *routes.routes[r].stops.choose(rng).expect("a used route");
+            for &w in &self.near[u] {
+                for (change, a, b) in moves(fleet, routes, u, w).into_iter().flatten() {
+                    let (before_a, before_b) = change.routes();
+                    let gain =
+                        self.penalty(&a) + self.penalty(&b) - penalty[before_a] - penalty[before_b];
+                    if best.as_ref().is_none_or(|(g, _)| gain < *g) {
+                        best = Some((gain, change));
+                    }
+                }
+            }
+            match best {
+                Some((gain, change)) if gain < -1e-9 => change.apply(fleet, routes),
+                _ => {
+                    *routes = Routes::new(fleet, saved);
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// [`RANDOM_MOVES`] tries of a random feasible move between two routes, so the ejections
+    /// that follow meet other routes.
+    fn perturb(&self, routes: &mut Routes, rng: &mut ChaCha8Rng) {
+        let fleet = self.fleet;
+        for _ in 0..RANDOM_MOVES {
+            let u = rng.gen_range(1..fleet.stops());
+            let Some(&w) = self.near[u].choose(rng) else { return };
+            let Some(choices) = moves(fleet, routes, u, w) else { continue };
+            let (change, a, b) = &choices[rng.gen_range(0..choices.len())];
+            if a.feasible(fleet) && b.feasible(fleet) {
+                change.apply(fleet, routes);
+            }
+        }
+    }
+}
+
+/// A change to two routes.
+#[derive(Clone, Copy, Debug)]
+enum Move {
+    /// The stop at `(from, k)` moves into route `to`, before the stop at `j` now.
+    Relocate { from: usize, k: usize, to: usize, j: usize },
+    /// The stops at `(a, i)` and `(b, j)` swap.
+    Swap { a: usize, i: usize, b: usize, j: usize },
+    /// Route `a` keeps its first `i` stops and goes on with `b`'s from `j`, and `b` its first
+    /// `j` with `a`'s from `i` (2-opt*).
+    Tails { a: usize, i: usize, b: usize, j: usize },
+}
+
+impl Move {
+    /// The two routes it changes.
+    fn routes(&self) -> (usize, usize) {
+        match *self {
+            Move::Relocate { from, to, .. } => (from, to),
+            Move::Swap { a, b, .. } | Move::Tails { a, b, .. } => (a, b),
+        }
+    }
+
+    fn apply(&self, fleet: &Fleet, routes: &mut Routes) {
+        let stops = |r: usize| routes.routes[r].stops.clone();
+        let (first, second) = match *self {
+            Move::Relocate { from, k, to, j } => {
+                let (mut a, mut b) = (stops(from), stops(to));
+                b.insert(j, a.remove(k));
+                (a, b)
+            }
+            Move::Swap { a, i, b, j } => {
+                let (mut sa, mut sb) = (stops(a), stops(b));
+                std::mem::swap(&mut sa[i], &mut sb[j]);
+                (sa, sb)
+            }
+            Move::Tails { a, i, b, j } => {
+                let (sa, sb) = (stops(a), stops(b));
+                ([&sa[..i], &sb[j..]].concat(), [&sb[..j], &sa[i..]].concat())
+            }
+        };
+        let (a, b) = self.routes();
+        routes.set(fleet, a, first);
+        routes.set(fleet, b, second);
+    }
+}
+
+/// Every move pairing stop `u` with stop `w` of another route, with the two routes it makes
+/// (in the order of [`Move::routes`]); `None` where they share a route or one is in the pool.
+fn moves(
+    fleet: &Fleet,
+    routes: &Routes,
+    u: usize,
+    w: usize,
+) -> Option<[(Move, Segment, Segment); 7]> {
+    let ((a, i), (b, j)) = (routes.at[u], routes.at[w]);
+    if a == usize::MAX || b == usize::MAX || a == b {
+        return None;
+    }
+    let (ra, rb) = (&routes.routes[a], &routes.routes[b]);
+    let relocate = |from: usize, k: usize, to: usize, j: usize, s: usize| {
+        let (rf, rt) = (&routes.routes[from], &routes.routes[to]);
+        (Move::Relocate { from, k, to, j }, rf.without(fleet, k), rt.with(fleet, j, s))
+    };
+    let tails = |i: usize, j: usize| {
+        let sa = ra.prefix[i].then(fleet, &rb.suffix[j]);
+        let sb = rb.prefix[j].then(fleet, &ra.suffix[i]);
+        (Move::Tails { a, i, b, j }, sa, sb)
+    };
+    Some([
+        relocate(a, i, b, j + 1, u),
+        relocate(a, i, b, j, u),
+        relocate(b, j, a, i + 1, w),
+        relocate(b, j, a, i, w),
+        (Move::Swap { a, i, b, j }, ra.replaced(fleet, i, w), rb.replaced(fleet, j, u)),
+        tails(i + 1, j + 1),
+        tails(i, j),
+    ])
 }
 
 /// Route `route` with the visit in and `ejected` out, the ejected visits' failures summed.
@@ -410,10 +612,10 @@ fn best_ejection(
             let mut stops = routes[r].stops.clone();
             stops.insert(k, v);
             let bound = best.as_ref().map_or(u64::MAX, |b| b.failures);
-            search.reset(fleet, &stops, v, bound);
-            search.visit(fleet, failures, 0, (0, fleet.open), 0, 0);
+            search.reset(fleet, stops, v, bound);
+            search.visit(fleet, failures, 0, fleet.stop(0), 0);
             if let Some((sum, ejected)) = search.found.take() {
-                stops.retain(|s| !ejected.contains(s));
+                let stops = search.stops.iter().copied().filter(|s| !ejected.contains(s)).collect();
                 best = Some(Ejection { route: r, stops, ejected, failures: sum });
             }
             if search.nodes > SEARCH_NODES {
@@ -425,15 +627,15 @@ fn best_ejection(
 }
 
 /// The depth-first search of one ejection: over the route's stops in order, each kept or
-/// ejected, cut where a kept stop starts too late or the failures reach the best found.
+/// ejected, cut where a kept stop makes the prefix warp or the failures reach the best found.
 #[derive(Default)]
 struct Search {
+    /// The route with the visit in.
     stops: Vec<usize>,
-    /// Latest starts of `stops` (the route with the visit in), as in [`Route`].
-    latest: Vec<i64>,
+    /// Its suffix segments, as in [`Route`].
+    suffix: Vec<Segment>,
     /// The visit going in, never ejected.
     entering: usize,
-    load: i64,
     ejected: Vec<usize>,
     /// The cheapest ejection so far: its failures and visits.
     found: Option<(u64, Vec<usize>)>,
@@ -442,112 +644,41 @@ struct Search {
 }
 
 impl Search {
-    fn reset(&mut self, fleet: &Fleet, stops: &[usize], entering: usize, bound: u64) {
-        let route = Route::new(fleet, stops.to_vec());
-        self.load = route.total();
+    fn reset(&mut self, fleet: &Fleet, stops: Vec<usize>, entering: usize, bound: u64) {
+        let route = Route::new(fleet, stops);
         self.stops = route.stops;
-        self.latest = route.latest;
+        self.suffix = route.suffix;
         self.entering = entering;
         self.bound = bound;
         self.ejected.clear();
     }
 
-    /// Decides stop `k` on: `at` is where and when the worker is free, `sum` the failures and
-    /// `out` the load of those ejected so far.
-    fn visit(
-        &mut self,
-        fleet: &Fleet,
-        failures: &[u64],
-        k: usize,
-        at: (usize, i64),
-        sum: u64,
-        out: i64,
-    ) {
+    /// Decides stop `k` on, after `prefix` (the base and the stops kept so far), the ejected
+    /// so far having failed `sum` times.
+    fn visit(&mut self, fleet: &Fleet, failures: &[u64], k: usize, prefix: Segment, sum: u64) {
         self.nodes += 1;
         if sum >= self.bound || self.nodes > SEARCH_NODES {
             return;
         }
-        let loaded = self.load - out <= fleet.capacity;
-        let Some(&s) = self.stops.get(k) else {
-            if loaded && at.1 + fleet.leg(at.0, 0) <= fleet.back_by {
-                self.bound = sum;
-                self.found = Some((sum, self.ejected.clone()));
-            }
+        if prefix.then(fleet, &self.suffix[k]).feasible(fleet) {
+            // Feasible from here as it is: ejecting more would only cost more.
+            self.bound = sum;
+            self.found = Some((sum, self.ejected.clone()));
             return;
-        };
-        let start = fleet.arrive(at, s);
-        if start <= fleet.late[s] {
-            if loaded && start <= self.latest[k] {
-                // Feasible from here as it is: ejecting more would only cost more.
-                self.bound = sum;
-                self.found = Some((sum, self.ejected.clone()));
-                return;
-            }
-            self.visit(fleet, failures, k + 1, (s, start + fleet.duration[s]), sum, out);
+        }
+        // Another visit must go, and each has failed at least once.
+        if sum + 1 >= self.bound {
+            return;
+        }
+        let Some(&s) = self.stops.get(k) else { return };
+        let kept = prefix.then(fleet, &fleet.stop(s));
+        if kept.warp == 0 {
+            self.visit(fleet, failures, k + 1, kept, sum);
         }
         if s != self.entering && self.ejected.len() < MOST_EJECTED {
             self.ejected.push(s);
-            self.visit(fleet, failures, k + 1, at, sum + failures[s], out + fleet.demand[s]);
+            self.visit(fleet, failures, k + 1, prefix, sum + failures[s]);
             self.ejected.pop();
-        }
-    }
-}
-
-/// [`RANDOM_MOVES`] tries of a random feasible move between two routes (a visit moved next to a
-/// near one, two visits swapped, or the routes' tails exchanged), so the ejections that follow
-/// meet other routes.
-fn perturb(fleet: &Fleet, routes: &mut Routes, near: &[Vec<usize>], rng: &mut ChaCha8Rng) {
-    for _ in 0..RANDOM_MOVES {
-        let u = rng.gen_range(1..fleet.stops());
-        let Some(&w) = near[u].choose(rng) else { return };
-        let ((a, i), (b, j)) = (routes.at[u], routes.at[w]);
-        if a == usize::MAX || b == usize::MAX || a == b {
-            continue;
-        }
-        let (ra, rb) = (&routes.routes[a], &routes.routes[b]);
-        match rng.gen_range(0..3) {
-            // u moves to just after w.
-            0 => {
-                if ra.spares(fleet, i) && rb.fits(fleet, u, j + 1) {
-                    let mut from = ra.stops.clone();
-                    from.remove(i);
-                    let mut to = rb.stops.clone();
-                    to.insert(j + 1, u);
-                    routes.set(fleet, a, from);
-                    routes.set(fleet, b, to);
-                }
-            }
-            // u and w swap places.
-            1 => {
-                let swaps = |r: &Route, k: usize, by: usize| {
-                    let start = fleet.arrive(r.before(fleet, k), by);
-                    start <= fleet.late[by]
-                        && r.reaches(fleet, k + 1, (by, start + fleet.duration[by]))
-                        && r.total() - fleet.demand[r.stops[k]] + fleet.demand[by] <= fleet.capacity
-                };
-                if swaps(ra, i, w) && swaps(rb, j, u) {
-                    let (mut sa, mut sb) = (ra.stops.clone(), rb.stops.clone());
-                    sa[i] = w;
-                    sb[j] = u;
-                    routes.set(fleet, a, sa);
-                    routes.set(fleet, b, sb);
-                }
-            }
-            // After u, a's trip goes on with b's after w, and b's with a's.
-            _ => {
-                let (ka, kb) = (i + 1, j + 1);
-                let loads = ra.load[ka] + rb.total() - rb.load[kb] <= fleet.capacity
-                    && rb.load[kb] + ra.total() - ra.load[ka] <= fleet.capacity;
-                if loads
-                    && rb.reaches(fleet, kb, ra.before(fleet, ka))
-                    && ra.reaches(fleet, ka, rb.before(fleet, kb))
-                {
-                    let sa = [&ra.stops[..ka], &rb.stops[kb..]].concat();
-                    let sb = [&rb.stops[..kb], &ra.stops[ka..]].concat();
-                    routes.set(fleet, a, sa);
-                    routes.set(fleet, b, sb);
-                }
-            }
         }
     }
 }
@@ -631,7 +762,7 @@ mod tests {
 
     /// Whether `stops` is a feasible trip, by simulating it: none of `Route`'s arrays.
     fn feasible(fleet: &Fleet, stops: &[usize]) -> bool {
-        let (mut at, mut time, mut load) = (0, fleet.open, 0);
+        let (mut at, mut time, mut load) = (0, fleet.early[0], 0);
         for &s in stops {
             let start = (time + fleet.leg(at, s)).max(fleet.early[s]);
             if start > fleet.late[s] {
@@ -639,7 +770,7 @@ mod tests {
             }
             (at, time, load) = (s, start + fleet.duration[s], load + fleet.demand[s]);
         }
-        time + fleet.leg(at, 0) <= fleet.back_by && load <= fleet.capacity
+        time + fleet.leg(at, 0) <= fleet.late[0] && load <= fleet.capacity
     }
 
     /// An ejection takes out the visits that failed least often, never the one going in, and
@@ -664,10 +795,17 @@ mod tests {
         let mut ejecting = 0;
         for v in 1..fleet.stops() {
             // v's route deleted, so v must join another.
-            let others: Vec<Route> = routes
-                .iter()
-                .map(|r| if r.stops.contains(&v) { Route::default() } else { r.clone() })
-                .collect();
+            let others: Vec<Route> =
+                routes
+                    .iter()
+                    .map(|r| {
+                        if r.stops.contains(&v) {
+                            Route::new(&fleet, Vec::new())
+                        } else {
+                            r.clone()
+                        }
+                    })
+                    .collect();
             let failures: Vec<u64> = (0..fleet.stops()).map(|_| rng.gen_range(1..10)).collect();
             let found = best_ejection(&fleet, &others, v, &failures, &mut rng);
             let mut cheapest: Option<u64> = None;
@@ -702,5 +840,96 @@ mod tests {
             ejecting += usize::from(!ejection.ejected.is_empty());
         }
         assert!(ejecting > 0, "every visit fitted without an ejection: the test tests nothing");
+    }
+
+    /// Routes with little room (those left once trips have been taken out) and their fleet.
+    fn tight(seed: u64) -> (crate::day::DayProblem, Vec<Option<Column>>) {
+        let (problem, mut days) = trips_first_day(seed);
+        let model = Model::new(&problem);
+        assert_eq!(eliminate_routes(&model, &mut days, &|| false, &|| None), Some(true));
+        (problem, days)
+    }
+
+    /// A segment's verdict is the simulation's, for every sequence tried, feasible or not.
+    #[test]
+    fn segments_judge_a_trip_as_simulating_it_does() {
+        let (problem, days) = tight(2);
+        let model = Model::new(&problem);
+        let fleet = Fleet::of(&model, &days).expect("one fleet");
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let (mut yes, mut no) = (0, 0);
+        for _ in 0..2000 {
+            let mut stops: Vec<usize> = (1..fleet.stops()).collect();
+            stops.shuffle(&mut rng);
+            stops.truncate(rng.gen_range(1..8));
+            let route = Route::new(&fleet, stops.clone());
+            let verdict = feasible(&fleet, &stops);
+            assert_eq!(route.whole(&fleet).feasible(&fleet), verdict, "{stops:?}");
+            // Every split of it agrees too: prefix then suffix.
+            for k in 0..=stops.len() {
+                let joined = route.prefix[k].then(&fleet, &route.suffix[k]);
+                assert_eq!(joined.feasible(&fleet), verdict);
+            }
+            if verdict {
+                yes += 1
+            } else {
+                no += 1
+            }
+        }
+        assert!(yes > 50 && no > 50, "{yes} feasible, {no} not: the test tests one side only");
+    }
+
+    /// The squeeze either makes every route feasible with the visit in, or leaves the routes
+    /// exactly as they were.
+    #[test]
+    fn a_squeeze_succeeds_feasibly_or_changes_nothing() {
+        let (problem, days) = trips_first_day(2);
+        let model = Model::new(&problem);
+        let fleet = Fleet::of(&model, &days).expect("one fleet");
+        let mut next = 1;
+        let start: Vec<Route> = days
+            .iter()
+            .map(|day| {
+                let count = day.iter().flat_map(Column::nodes).count();
+                next += count;
+                Route::new(&fleet, (next - count..next).collect())
+            })
+            .collect();
+        let squeeze = Squeeze::new(&fleet, nearest(&fleet));
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let (mut made, mut refused) = (0, 0);
+        for v in 1..fleet.stops() {
+            let without: Vec<Route> =
+                start
+                    .iter()
+                    .map(|r| {
+                        if r.stops.contains(&v) {
+                            Route::new(&fleet, Vec::new())
+                        } else {
+                            r.clone()
+                        }
+                    })
+                    .collect();
+            let mut routes = Routes::new(&fleet, without.clone());
+            if squeeze.squeeze(&mut routes, v, &mut rng) {
+                made += 1;
+                assert!(routes.routes.iter().any(|r| r.stops.contains(&v)));
+                for route in &routes.routes {
+                    assert!(feasible(&fleet, &route.stops), "visit {v}: {:?}", route.stops);
+                }
+                let mut all: Vec<usize> =
+                    routes.routes.iter().flat_map(|r| r.stops.clone()).collect();
+                all.sort();
+                let mut want: Vec<usize> = without.iter().flat_map(|r| r.stops.clone()).collect();
+                want.push(v);
+                want.sort();
+                assert_eq!(all, want, "visit {v}: visits lost or doubled");
+            } else {
+                refused += 1;
+                let stops = |rs: &[Route]| rs.iter().map(|r| r.stops.clone()).collect::<Vec<_>>();
+                assert_eq!(stops(&routes.routes), stops(&without), "visit {v}");
+            }
+        }
+        assert!(made > 0 && refused > 0, "{made} squeezed, {refused} refused");
     }
 }
