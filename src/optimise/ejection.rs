@@ -293,17 +293,7 @@ pub fn eliminate_routes(
     spent: &dyn Fn() -> Option<f64>,
 ) -> Option<bool> {
     let fleet = Fleet::of(model, days)?;
-    // Stops are numbered in the order `Fleet::of` met the visits.
-    let mut next = 1;
-    let routes = days
-        .iter()
-        .map(|day| {
-            let count = day.iter().flat_map(Column::nodes).count();
-            next += count;
-            Route::new(&fleet, (next - count..next).collect())
-        })
-        .collect();
-    let mut routes = Routes::new(&fleet, routes);
+    let mut routes = Routes::new(&fleet, routes_of(&fleet, days));
     let near = nearest(&fleet);
     let mut rng = ChaCha8Rng::seed_from_u64(0x5eed);
     let steps = Cell::new(0);
@@ -330,6 +320,18 @@ pub fn eliminate_routes(
         fewer = true;
     }
     Some(fewer)
+}
+
+/// Each worker's route in `days`, numbered as `Fleet::of` met the visits.
+fn routes_of(fleet: &Fleet, days: &[Option<Column>]) -> Vec<Route> {
+    let mut next = 1;
+    days.iter()
+        .map(|day| {
+            let count = day.iter().flat_map(Column::nodes).count();
+            next += count;
+            Route::new(fleet, (next - count..next).collect())
+        })
+        .collect()
 }
 
 /// Each worker's day from the routes, every one scheduled by `schedule_day`; `None` if any
@@ -686,10 +688,7 @@ impl Search {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optimise::column::TripSpec;
-    use crate::optimise::heuristic::construct;
-    use crate::optimise::rounding::made;
-    use crate::optimise::sample::scattered_day;
+    use crate::optimise::sample::{assert_takes_trips_out, scattered_day, trips_first};
 
     /// A day of one fleet (every worker drives their own car from the hub).
     fn fleet_day(seed: u64) -> crate::day::DayProblem {
@@ -701,48 +700,14 @@ mod tests {
     /// A day of one fleet where a trip costs more than any travel, and the construction's rota
     /// for it when a trip costs what it costs on Medway (more trips than the day needs).
     fn trips_first_day(seed: u64) -> (crate::day::DayProblem, Vec<Option<Column>>) {
-        let problem = fleet_day(seed);
-        let specs: Vec<Vec<TripSpec>> = construct(&Model::new(&problem))
-            .days
-            .iter()
-            .map(|d| d.as_ref().map(Column::specs).unwrap_or_default())
-            .collect();
-        let mut problem = problem;
-        problem.policy.weights.trip = 1e6;
-        let model = Model::new(&problem);
-        let days = specs
-            .iter()
-            .enumerate()
-            .map(|(w, s)| if s.is_empty() { None } else { schedule_day(&model, w, s) })
-            .collect();
-        (problem, days)
+        trips_first(fleet_day(seed))
     }
 
     #[test]
     fn takes_trips_out_and_keeps_every_visit() {
-        let mut fewer = 0;
-        for seed in 1..=4 {
-            let (problem, start) = trips_first_day(seed);
-            let model = Model::new(&problem);
-            let run = || {
-                let mut days = start.clone();
-                let better = eliminate_routes(&model, &mut days, &|| false, &|| None);
-                (better, days)
-            };
-            let (better, days) = run();
-            assert_eq!(run().1, days, "seed {seed}: the same steps give the same rota");
-            let better = better.expect("one fleet");
-            for (w, day) in days.iter().enumerate() {
-                if let Some(column) = day {
-                    assert_eq!(schedule_day(&model, w, &column.specs()).as_ref(), Some(column));
-                }
-            }
-            assert_eq!(made(&model, &days), made(&model, &start), "seed {seed}: visits lost");
-            assert_eq!(better, trips(&days) < trips(&start), "seed {seed}");
-            assert!(trips(&days) <= trips(&start));
-            fewer += usize::from(better);
-        }
-        assert!(fewer > 0, "no seed lost a trip: the test tests nothing");
+        assert_takes_trips_out(trips_first_day, |model, days| {
+            eliminate_routes(model, days, &|| false, &|| None).expect("one fleet")
+        });
     }
 
     /// Workers based at different places, or with pool cars to share, are not one fleet: the
@@ -782,15 +747,7 @@ mod tests {
         let model = Model::new(&problem);
         assert_eq!(eliminate_routes(&model, &mut days, &|| false, &|| None), Some(true));
         let fleet = Fleet::of(&model, &days).expect("one fleet");
-        let mut next = 1;
-        let routes: Vec<Route> = days
-            .iter()
-            .map(|day| {
-                let count = day.iter().flat_map(Column::nodes).count();
-                next += count;
-                Route::new(&fleet, (next - count..next).collect())
-            })
-            .collect();
+        let routes = routes_of(&fleet, &days);
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let mut ejecting = 0;
         for v in 1..fleet.stops() {
@@ -886,15 +843,7 @@ mod tests {
         let (problem, days) = trips_first_day(2);
         let model = Model::new(&problem);
         let fleet = Fleet::of(&model, &days).expect("one fleet");
-        let mut next = 1;
-        let start: Vec<Route> = days
-            .iter()
-            .map(|day| {
-                let count = day.iter().flat_map(Column::nodes).count();
-                next += count;
-                Route::new(&fleet, (next - count..next).collect())
-            })
-            .collect();
+        let start = routes_of(&fleet, &days);
         let squeeze = Squeeze::new(&fleet, nearest(&fleet));
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let (mut made, mut refused) = (0, 0);

@@ -147,65 +147,26 @@ fn without_smallest_trip(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optimise::column::TripSpec;
-    use crate::optimise::heuristic::construct;
-    use crate::optimise::sample::scattered_day;
+    use crate::optimise::sample::{assert_takes_trips_out, scattered_day, trips_first};
 
-    /// A day where a trip costs more than any rota's travel, and a rota for it in the trips
-    /// the construction makes when a trip costs what it costs on Medway (too many for this day).
-    fn trips_first_day(seed: u64) -> (crate::day::DayProblem, Vec<Vec<TripSpec>>) {
-        let problem = scattered_day(18, 4, seed);
-        let specs = construct(&Model::new(&problem))
-            .days
-            .iter()
-            .map(|d| d.as_ref().map(Column::specs).unwrap_or_default())
-            .collect();
-        let mut problem = problem;
-        problem.policy.weights.trip = 1e6;
-        (problem, specs)
-    }
-
-    /// Each worker's day from its trips (`None` for none).
-    fn schedule_all(model: &Model, specs: &[Vec<TripSpec>]) -> Vec<Option<Column>> {
-        let days = specs.iter().enumerate();
-        days.map(|(w, s)| if s.is_empty() { None } else { schedule_day(model, w, s) }).collect()
+    fn trips_first_day(seed: u64) -> (crate::day::DayProblem, Vec<Option<Column>>) {
+        trips_first(scattered_day(18, 4, seed))
     }
 
     #[test]
     fn eliminates_trips_and_keeps_every_visit() {
-        let mut fewer = 0;
-        for seed in 1..=4 {
-            let (problem, specs) = trips_first_day(seed);
-            let model = Model::new(&problem);
-            let start = schedule_all(&model, &specs);
-            let run = || {
-                let mut days = start.clone();
-                let better = eliminate_trips(&model, &mut days, &|| false, &|| None);
-                (better, days)
-            };
-            let (better, days) = run();
-            assert_eq!(run().1, days, "seed {seed}: the same steps give the same rota");
-            for (w, day) in days.iter().enumerate() {
-                if let Some(column) = day {
-                    assert_eq!(schedule_day(&model, w, &column.specs()).as_ref(), Some(column));
-                }
-            }
-            assert_eq!(made(&model, &days), made(&model, &start), "seed {seed}: visits lost");
-            assert_eq!(better, trips(&days) < trips(&start), "seed {seed}");
-            assert!(trips(&days) <= trips(&start));
-            fewer += usize::from(better);
-        }
-        assert!(fewer > 0, "no seed lost a trip: the test tests nothing");
+        assert_takes_trips_out(trips_first_day, |model, days| {
+            eliminate_trips(model, days, &|| false, &|| None)
+        });
     }
 
     /// Where every worker carries a load, no search goes below the trips the load needs.
     #[test]
     fn never_searches_below_the_trips_the_load_needs() {
-        let (mut problem, specs) = trips_first_day(1);
+        let (mut problem, start) = trips_first_day(1);
         for visit in &mut problem.visits {
             visit.demand = 20;
         }
-        let start = schedule_all(&Model::new(&problem), &specs);
         let made = start.iter().flatten().flat_map(Column::nodes).count() as u32;
         assert!(made > 10);
         let fewest = |largest: u32, others: Option<u32>| {

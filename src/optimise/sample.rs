@@ -5,6 +5,12 @@ use crate::day::{DayHub, DayPlace, DayProblem, DayVisit, DayWorker, Policy};
 use crate::domain::{Endpoint, Location, TimeOfDay, TimeSpan, VisitId};
 use crate::travel::{NamedPoint, TravelMatrix, TravelModel};
 
+use super::column::{schedule_day, Column};
+use super::eliminate::trips;
+use super::heuristic::construct;
+use super::model::Model;
+use super::rounding::made;
+
 /// A day at one hub for `workers` workers with `n` visits scattered within a few km, each of 30
 /// to 60 minutes in a two-to-four-hour window, placed by a fixed pseudo-random sequence.
 pub fn scattered_day(n: usize, workers: usize, seed: u64) -> DayProblem {
@@ -68,4 +74,54 @@ pub fn scattered_day(n: usize, workers: usize, seed: u64) -> DayProblem {
         cars: vec![],
         policy: Policy::default(),
     }
+}
+
+/// `problem` with a trip costing more than any rota's travel, and the construction's rota for
+/// it under the weights it had: the trips it makes when a trip costs what it costs on Medway,
+/// more than such a day needs.
+pub fn trips_first(problem: DayProblem) -> (DayProblem, Vec<Option<Column>>) {
+    let specs: Vec<_> = construct(&Model::new(&problem))
+        .days
+        .iter()
+        .map(|d| d.as_ref().map(Column::specs).unwrap_or_default())
+        .collect();
+    let mut problem = problem;
+    problem.policy.weights.trip = 1e6;
+    let model = Model::new(&problem);
+    let days = specs
+        .iter()
+        .enumerate()
+        .map(|(w, s)| if s.is_empty() { None } else { schedule_day(&model, w, s) })
+        .collect();
+    (problem, days)
+}
+
+/// Checks a search that takes trips out (`search`, returning whether the rota has fewer) on the
+/// days `day` makes for seeds 1 to 4: the same steps give the same rota, every day is as
+/// `schedule_day` schedules it, every visit stays made, and some seed loses a trip.
+pub fn assert_takes_trips_out(
+    day: impl Fn(u64) -> (DayProblem, Vec<Option<Column>>),
+    search: impl Fn(&Model, &mut [Option<Column>]) -> bool,
+) {
+    let mut fewer = 0;
+    for seed in 1..=4 {
+        let (problem, start) = day(seed);
+        let model = Model::new(&problem);
+        let run = || {
+            let mut days = start.clone();
+            (search(&model, &mut days), days)
+        };
+        let (better, days) = run();
+        assert_eq!(run().1, days, "seed {seed}: the same steps give the same rota");
+        for (w, day) in days.iter().enumerate() {
+            if let Some(column) = day {
+                assert_eq!(schedule_day(&model, w, &column.specs()).as_ref(), Some(column));
+            }
+        }
+        assert_eq!(made(&model, &days), made(&model, &start), "seed {seed}: visits lost");
+        assert_eq!(better, trips(&days) < trips(&start), "seed {seed}");
+        assert!(trips(&days) <= trips(&start));
+        fewer += usize::from(better);
+    }
+    assert!(fewer > 0, "no seed lost a trip: the test tests nothing");
 }
