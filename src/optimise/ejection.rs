@@ -34,7 +34,8 @@ const MOST_EJECTED: usize = 5;
 const RANDOM_MOVES: usize = 1000;
 /// Nearest visits a random move pairs a visit with.
 const NEAR: usize = 30;
-/// Nodes one ejection search visits at most, so a long trip cannot stall the search.
+/// Nodes the search for one ejection visits at most, over every trip and place, so that long
+/// trips cannot stall the route minimisation on one visit.
 const SEARCH_NODES: usize = 100_000;
 
 /// The day as one fleet's routing problem. Stop 0 is the base; stops 1.. are the visits the
