@@ -275,6 +275,45 @@ pub fn day_problems() -> impl Strategy<Value = DayProblem> {
         .prop_map(|(hubs, workers, visits, cars, walk)| build(hubs, workers, visits, cars, walk))
 }
 
+/// Random small days turned into one fleet's, as on the Solomon benchmark: every worker at the
+/// first one's hub and shift, with their own car and nothing else; one place and window per
+/// visit, none joint, pinned or needing a skill; a trip dearer than any travel and a visit left
+/// out dearer than any trip.
+/// Larger than [`day_problems`], so that a rota needs several trips.
+pub fn one_fleet_day_problems() -> impl Strategy<Value = DayProblem> {
+    (
+        point(),
+        prop::collection::vec(worker_spec(), 2..=5),
+        prop::collection::vec(visit_spec(), 6..=16),
+    )
+        .prop_map(|(hub, workers, visits)| build(vec![hub], workers, visits, vec![], 0.0))
+        .prop_map(|mut problem| {
+            let first = problem.workers[0].clone();
+            for worker in &mut problem.workers {
+                worker.hub = first.hub.clone();
+                worker.hub_point = first.hub_point;
+                worker.home_point = None;
+                worker.start = Endpoint::Hub(first.hub.clone());
+                worker.end = Endpoint::Hub(first.hub.clone());
+                worker.shift = first.shift;
+                worker.blocked.clear();
+                worker.own_car = true;
+                worker.capacity = None;
+            }
+            problem.cars.clear();
+            for visit in &mut problem.visits {
+                visit.places.truncate(1);
+                visit.places[0].windows.truncate(1);
+                (visit.joint, visit.skill, visit.pin) = (false, None, None);
+            }
+            let policy = &mut problem.policy;
+            policy.walk_max_km = 0.0;
+            policy.weights.trip = 1e6;
+            (policy.weights.missed_deadline, policy.weights.deferred) = (1e8, 1e8);
+            problem
+        })
+}
+
 /// The report of a rota that no solver made.
 pub fn no_report() -> SolveReport {
     SolveReport {

@@ -4,8 +4,8 @@
 //! --test it props` runs a long search.
 
 use crate::gen::{
-    date, day_problems, left_out, problems_with_rotas, rota_leaving_everything_out,
-    single_trip_rotas, tiny_day_problems,
+    date, day_problems, left_out, one_fleet_day_problems, problems_with_rotas,
+    rota_leaving_everything_out, single_trip_rotas, tiny_day_problems,
 };
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -172,6 +172,13 @@ proptest! {
 
     #[test]
     fn every_optimiser_rota_passes_the_checker_at_its_own_objective(problem in day_problems()) {
+        assert_optimiser_agrees(&problem, &[])?;
+    }
+
+    /// Days where trips come first and every worker is one fleet's vehicle go through the
+    /// ejection pool's route minimisation.
+    #[test]
+    fn every_rota_of_a_fleet_day_passes_the_checker(problem in one_fleet_day_problems()) {
         assert_optimiser_agrees(&problem, &[])?;
     }
 
