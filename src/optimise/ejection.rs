@@ -271,7 +271,7 @@ impl Routes {
         (0..self.routes.len()).filter(|&r| !self.routes[r].stops.is_empty())
     }
 
-    /// Every place in a used route where stop `v` could go in.
+    /// Every place in a used route where a stop could go in: a route and a position.
     fn places(&self) -> Vec<(usize, usize)> {
         self.used().flat_map(|r| (0..=self.routes[r].stops.len()).map(move |k| (r, k))).collect()
     }
