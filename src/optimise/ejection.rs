@@ -208,11 +208,7 @@ impl Route {
             let next = self.prefix[self.prefix.len() - 1].then(fleet, &fleet.stop(s));
             self.prefix.push(next);
         }
-        self.suffix.clear();
-        self.suffix.resize(self.stops.len() + 1, base);
-        for k in (0..self.stops.len()).rev() {
-            self.suffix[k] = fleet.stop(self.stops[k]).then(fleet, &self.suffix[k + 1]);
-        }
+        suffixes(fleet, &self.stops, &mut self.suffix);
     }
 
     /// The whole trip, base to base.
@@ -233,6 +229,15 @@ impl Route {
     /// The trip with stop `s` instead of its stop at position `k`.
     fn replaced(&self, fleet: &Fleet, k: usize, s: usize) -> Segment {
         self.prefix[k].then(fleet, &fleet.stop(s)).then(fleet, &self.suffix[k + 1])
+    }
+}
+
+/// Into `suffix`, the segment of `stops` from each position `k` on, then the base.
+fn suffixes(fleet: &Fleet, stops: &[usize], suffix: &mut Vec<Segment>) {
+    suffix.clear();
+    suffix.resize(stops.len() + 1, fleet.stop(0));
+    for k in (0..stops.len()).rev() {
+        suffix[k] = fleet.stop(stops[k]).then(fleet, &suffix[k + 1]);
     }
 }
 
@@ -648,9 +653,9 @@ struct Search {
 
 impl Search {
     fn reset(&mut self, fleet: &Fleet, stops: Vec<usize>, entering: usize, bound: u64) {
-        let route = Route::new(fleet, stops);
-        self.stops = route.stops;
-        self.suffix = route.suffix;
+        // Only the suffixes: the search builds its prefixes as it keeps stops.
+        suffixes(fleet, &stops, &mut self.suffix);
+        self.stops = stops;
         self.entering = entering;
         self.bound = bound;
         self.ejected.clear();
@@ -726,6 +731,15 @@ mod tests {
         assert!(Fleet::of(&Model::new(&problem), &before).is_none());
     }
 
+    /// `routes` with the route that makes `v` emptied, as when the search deletes it.
+    fn with_route_deleted(fleet: &Fleet, routes: &[Route], v: usize) -> Vec<Route> {
+        let emptied = |r: &Route| r.stops.contains(&v);
+        routes
+            .iter()
+            .map(|r| if emptied(r) { Route::new(fleet, Vec::new()) } else { r.clone() })
+            .collect()
+    }
+
     /// Whether `stops` is a feasible trip, by simulating it: none of `Route`'s arrays.
     fn feasible(fleet: &Fleet, stops: &[usize]) -> bool {
         let (mut at, mut time, mut load) = (0, fleet.early[0], 0);
@@ -753,17 +767,7 @@ mod tests {
         let mut ejecting = 0;
         for v in 1..fleet.stops() {
             // v's route deleted, so v must join another.
-            let others: Vec<Route> =
-                routes
-                    .iter()
-                    .map(|r| {
-                        if r.stops.contains(&v) {
-                            Route::new(&fleet, Vec::new())
-                        } else {
-                            r.clone()
-                        }
-                    })
-                    .collect();
+            let others = with_route_deleted(&fleet, &routes, v);
             let failures: Vec<u64> = (0..fleet.stops()).map(|_| rng.gen_range(1..10)).collect();
             let found = best_ejection(&fleet, &others, v, &failures, &mut rng);
             let mut cheapest: Option<u64> = None;
@@ -849,17 +853,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let (mut made, mut refused) = (0, 0);
         for v in 1..fleet.stops() {
-            let without: Vec<Route> =
-                start
-                    .iter()
-                    .map(|r| {
-                        if r.stops.contains(&v) {
-                            Route::new(&fleet, Vec::new())
-                        } else {
-                            r.clone()
-                        }
-                    })
-                    .collect();
+            let without = with_route_deleted(&fleet, &start, v);
             let mut routes = Routes::new(&fleet, without.clone());
             if squeeze.squeeze(&mut routes, v, &mut rng) {
                 made += 1;
