@@ -12,7 +12,7 @@
 //! where it stopped.
 
 use super::column::{schedule_day, Column, TripSpec};
-use super::master::{solve_lp, solve_mip};
+use super::master::{solve_mip, Master};
 use super::model::Model;
 use super::pricing::{assignment_bound, price, weak_bound, Effort};
 use super::rounding::{left_out, pack, Fills};
@@ -75,6 +75,10 @@ pub fn solve(
     // within a time budget ([`Fills`]): on a large day one fill costs more than an LP, and the
     // search and its bound come first.
     let mut rounded: Option<(f64, Vec<Option<Column>>)> = None;
+    let mut master = Master::new(model);
+    for column in &pool {
+        master.add(model, column);
+    }
     let mut fills =
         Fills::new(options.elapsed.map(|e| e as _), search_budget, model.problem.visits.len());
     // Where the next exact round starts, so that rounds cut short price every worker in turn.
@@ -88,7 +92,7 @@ pub fn solve(
         if iterations >= options.max_iterations {
             break;
         }
-        let lp = solve_lp(model, &pool)?;
+        let lp = master.solve(model)?;
         iterations += 1;
         let mut candidate = pack(model, &pool, &lp.x);
         let left = left_out(model, &candidate);
@@ -168,6 +172,7 @@ pub fn solve(
         let mut added = 0;
         for column in fresh {
             if keys.insert(key(&column)) {
+                master.add(model, &column);
                 pool.push(column);
                 added += 1;
             }

@@ -16,10 +16,9 @@ use super::column::Column;
 use super::model::{Mode, Model, N_INSTANTS};
 use super::SolveError;
 use good_lp::{
-    highs, variable, Expression, ProblemVariables, Solution, SolutionStatus, SolutionWithDual,
+    highs, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
     SolverModel, Variable, WithInitialSolution,
 };
-use good_lp::{DualValues, ResolutionError};
 use std::collections::BTreeMap;
 
 /// Dual values of the master's rows, as pricing reads them.
@@ -44,25 +43,6 @@ pub struct LpSolution {
     pub duals: Duals,
 }
 
-struct Built {
-    vars: ProblemVariables,
-    x: Vec<Variable>,
-    u: Vec<Variable>,
-    y: BTreeMap<usize, Variable>,
-    objective: Expression,
-    rows: Vec<(Expression, Sense, f64)>,
-    visit_row: Vec<usize>,
-    node_row: BTreeMap<usize, usize>,
-    worker_row: BTreeMap<usize, usize>,
-    car_row: BTreeMap<(usize, usize), usize>,
-}
-
-#[derive(Clone, Copy)]
-enum Sense {
-    Eq,
-    Le,
-}
-
 /// How many of `column`'s pool trips are out at each instant (its row usage), per hub.
 pub fn car_usage(model: &Model, column: &Column) -> Vec<(usize, usize, f64)> {
     let Some(hub) = model.workers[column.worker].hub else { return Vec::new() };
@@ -75,130 +55,175 @@ pub fn car_usage(model: &Model, column: &Column) -> Vec<(usize, usize, f64)> {
     usage.iter().enumerate().filter(|(_, &n)| n > 0).map(|(k, &n)| (hub, k, f64::from(n))).collect()
 }
 
-fn build(model: &Model, columns: &[Column], integer: bool) -> Built {
-    let mut vars = ProblemVariables::new();
-    // No upper bounds in the LP: they are implied by the rows, and a bound at 1 would take duals
-    // of its own, leaving columns with negative reduced cost at the optimum.
-    let def = || if integer { variable().binary() } else { variable().min(0.0) };
-    let x: Vec<Variable> = columns.iter().map(|_| vars.add(def())).collect();
-    let n_visits = model.problem.visits.len();
-    let u: Vec<Variable> = (0..n_visits).map(|_| vars.add(def())).collect();
-    let mut y = BTreeMap::new();
-    for v in 0..n_visits {
-        if model.visit(v).joint {
-            for &n in &model.visit_nodes[v] {
-                y.insert(n, vars.add(def()));
-            }
+/// A row of the master, named by what it counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum RowKey {
+    /// An ordinary visit's row, or a joint visit's choice row.
+    Visit(usize),
+    /// A joint visit's start node: the columns using it, twice its choice.
+    Node(usize),
+    /// A worker's convexity row.
+    Worker(usize),
+    /// A hub's cars at one instant.
+    Car(usize, usize),
+}
+
+impl RowKey {
+    fn bounds(self, model: &Model) -> (f64, f64) {
+        match self {
+            RowKey::Visit(_) => (1.0, 1.0),
+            RowKey::Node(_) => (0.0, 0.0),
+            RowKey::Worker(_) => (f64::NEG_INFINITY, 1.0),
+            RowKey::Car(hub, k) => (f64::NEG_INFINITY, f64::from(model.hub_capacity[hub][k])),
         }
     }
-    let mut objective = Expression::with_capacity(columns.len() + n_visits);
-    for (c, column) in columns.iter().enumerate() {
-        objective.add_mul(column.cost, x[c]);
+}
+
+/// The rows a column counts in, with its coefficient in each. The LP and the MIP both read
+/// their matrix from here, so the two cannot disagree on what a column uses.
+fn column_rows(model: &Model, column: &Column) -> Vec<(RowKey, f64)> {
+    let mut rows = vec![(RowKey::Worker(column.worker), 1.0)];
+    for n in column.nodes() {
+        let v = model.nodes[n].visit;
+        rows.push((if model.visit(v).joint { RowKey::Node(n) } else { RowKey::Visit(v) }, 1.0));
     }
-    for (v, &u) in u.iter().enumerate() {
-        objective.add_mul(model.penalty[v], u);
+    for (hub, k, count) in car_usage(model, column) {
+        rows.push((RowKey::Car(hub, k), count));
     }
-    let mut rows: Vec<(Expression, Sense, f64)> = Vec::new();
-    let mut visit_row = vec![usize::MAX; n_visits];
-    let mut node_row = BTreeMap::new();
-    for v in 0..n_visits {
-        visit_row[v] = rows.len();
-        let mut row = Expression::from(u[v]);
-        if model.visit(v).joint {
-            for &n in &model.visit_nodes[v] {
-                row.add_mul(1.0, y[&n]);
-            }
-        }
-        rows.push((row, Sense::Eq, 1.0));
-        if model.visit(v).joint {
-            for &n in &model.visit_nodes[v] {
-                node_row.insert(n, rows.len());
-                rows.push((Expression::from(y[&n]) * -2.0, Sense::Eq, 0.0));
-            }
-        }
-    }
-    let mut worker_row = BTreeMap::new();
-    let mut car_row = BTreeMap::new();
-    for (c, column) in columns.iter().enumerate() {
-        let w = column.worker;
-        let r = *worker_row.entry(w).or_insert_with(|| {
-            rows.push((Expression::default(), Sense::Le, 1.0));
-            rows.len() - 1
-        });
-        rows[r].0.add_mul(1.0, x[c]);
-        for n in column.nodes() {
-            let v = model.nodes[n].visit;
-            let r = if model.visit(v).joint { node_row[&n] } else { visit_row[v] };
-            rows[r].0.add_mul(1.0, x[c]);
-        }
-        for (hub, k, count) in car_usage(model, column) {
-            let r = *car_row.entry((hub, k)).or_insert_with(|| {
-                rows.push((
-                    Expression::default(),
-                    Sense::Le,
-                    f64::from(model.hub_capacity[hub][k]),
-                ));
-                rows.len() - 1
-            });
-            rows[r].0.add_mul(count, x[c]);
+    rows
+}
+
+/// A variable every master has besides its columns.
+#[derive(Clone, Copy, Debug)]
+enum Fixed {
+    /// A visit left unscheduled, at its penalty.
+    Unscheduled(usize),
+    /// A joint visit's choice of the start node (its visit, the node).
+    Start(usize, usize),
+}
+
+impl Fixed {
+    fn cost(self, model: &Model) -> f64 {
+        match self {
+            Fixed::Unscheduled(v) => model.penalty[v],
+            Fixed::Start(..) => 0.0,
         }
     }
-    Built { vars, x, u, y, objective, rows, visit_row, node_row, worker_row, car_row }
+
+    fn rows(self) -> Vec<(RowKey, f64)> {
+        match self {
+            Fixed::Unscheduled(v) => vec![(RowKey::Visit(v), 1.0)],
+            Fixed::Start(v, n) => vec![(RowKey::Visit(v), 1.0), (RowKey::Node(n), -2.0)],
+        }
+    }
+}
+
+fn fixed_variables(model: &Model) -> Vec<Fixed> {
+    let visits = 0..model.problem.visits.len();
+    let mut fixed: Vec<Fixed> = visits.clone().map(Fixed::Unscheduled).collect();
+    for v in visits.filter(|&v| model.visit(v).joint) {
+        fixed.extend(model.visit_nodes[v].iter().map(|&n| Fixed::Start(v, n)));
+    }
+    fixed
 }
 
 fn solver_error(error: ResolutionError) -> SolveError {
     SolveError::Solver(error.to_string())
 }
 
-/// Solves the LP relaxation of the master over `columns`.
-pub fn solve_lp(model: &Model, columns: &[Column]) -> Result<LpSolution, SolveError> {
-    let built = build(model, columns, false);
-    let mut problem = built
-        .vars
-        .minimise(built.objective)
-        .using(highs)
-        .set_threads(1)
-        .set_option("output_flag", false)
-        .set_option("presolve", "off");
-    let refs: Vec<_> = built
-        .rows
-        .into_iter()
-        .map(|(e, sense, rhs)| match sense {
-            Sense::Eq => problem.add_constraint(e.eq(rhs)),
-            Sense::Le => problem.add_constraint(e.leq(rhs)),
-        })
-        .collect();
-    let mut solution = problem.solve().map_err(solver_error)?;
-    let value: f64 = columns
-        .iter()
-        .enumerate()
-        .map(|(c, col)| col.cost * solution.value(built.x[c]))
-        .sum::<f64>()
-        + built
-            .u
+/// The restricted master's LP, kept in HiGHS between solves: column generation adds a few
+/// columns at a time and solves again from the last basis, where building the LP afresh (as
+/// good_lp does on every solve) cost 60-80 ms a solve on Medway, most of an iteration.
+pub struct Master {
+    /// The HiGHS model; `None` only while it is being solved.
+    highs: Option<highs::Model>,
+    /// Each row made so far, and its index in HiGHS's solution.
+    rows: BTreeMap<RowKey, (highs::Row, usize)>,
+    /// HiGHS's variables before the first column: the fixed variables.
+    fixed: usize,
+    columns: usize,
+}
+
+impl Master {
+    /// A master with no columns yet: every visit unscheduled.
+    pub fn new(model: &Model) -> Master {
+        let mut problem = highs::ColProblem::default();
+        let mut rows = BTreeMap::new();
+        let fixed = fixed_variables(model);
+        let mut keys: Vec<RowKey> = (0..model.workers.len()).map(RowKey::Worker).collect();
+        keys.extend(fixed.iter().flat_map(|f| f.rows()).map(|(key, _)| key));
+        for key in keys {
+            let index = rows.len();
+            rows.entry(key).or_insert_with(|| {
+                let (lower, upper) = key.bounds(model);
+                (problem.add_row(lower..=upper), index)
+            });
+        }
+        for &f in &fixed {
+            let entries: Vec<_> = f.rows().into_iter().map(|(key, a)| (rows[&key].0, a)).collect();
+            problem.add_column(f.cost(model), 0.0.., entries);
+        }
+        let mut highs = problem.optimise(highs::Sense::Minimise);
+        highs.set_option("output_flag", false);
+        highs.set_option("presolve", "off");
+        highs.set_option("threads", 1);
+        Master { highs: Some(highs), rows, fixed: fixed.len(), columns: 0 }
+    }
+
+    /// Adds `column` as the master's next variable (columns keep the order they are added in).
+    pub fn add(&mut self, model: &Model, column: &Column) {
+        let highs = self.highs.as_mut().expect("a master between solves");
+        let entries: Vec<(highs::Row, f64)> = column_rows(model, column)
+            .into_iter()
+            .map(|(key, a)| {
+                let index = self.rows.len();
+                let (row, _) = *self.rows.entry(key).or_insert_with(|| {
+                    let (lower, upper) = key.bounds(model);
+                    (highs.add_row(lower..=upper, std::iter::empty()), index)
+                });
+                (row, a)
+            })
+            .collect();
+        // No upper bound: it is implied by the rows, and a bound at 1 would take duals of its
+        // own, leaving columns with negative reduced cost at the optimum.
+        highs.add_col(column.cost, 0.0.., entries);
+        self.columns += 1;
+    }
+
+    /// Solves the LP over the columns added so far, from the last solve's basis.
+    pub fn solve(&mut self, model: &Model) -> Result<LpSolution, SolveError> {
+        let highs = self.highs.take().expect("a master between solves");
+        let solved = highs.try_solve().map_err(|e| SolveError::Solver(format!("HiGHS: {e:?}")))?;
+        let status = solved.status();
+        let value = solved.objective_value();
+        let solution = solved.get_solution();
+        self.highs = Some(solved.into());
+        if status != highs::HighsModelStatus::Optimal {
+            return Err(SolveError::Solver(format!("the master's LP ended {status:?}")));
+        }
+        let dual = |key: RowKey| self.rows.get(&key).map_or(0.0, |&(_, r)| solution.dual_rows()[r]);
+        let node = model
+            .nodes
             .iter()
             .enumerate()
-            .map(|(v, &u)| model.penalty[v] * solution.value(u))
-            .sum::<f64>();
-    let dual = solution.compute_dual();
-    let node = model
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(n, node)| match built.node_row.get(&n) {
-            Some(&r) => dual.dual(refs[r].clone()),
-            None => dual.dual(refs[built.visit_row[node.visit]].clone()),
-        })
-        .collect();
-    let worker = (0..model.workers.len())
-        .map(|w| built.worker_row.get(&w).map_or(0.0, |&r| dual.dual(refs[r].clone())))
-        .collect();
-    let mut car = vec![vec![0.0; N_INSTANTS]; model.problem.hubs.len()];
-    for (&(hub, k), &r) in &built.car_row {
-        car[hub][k] = dual.dual(refs[r].clone());
+            .map(|(n, node)| {
+                if model.visit(node.visit).joint {
+                    dual(RowKey::Node(n))
+                } else {
+                    dual(RowKey::Visit(node.visit))
+                }
+            })
+            .collect();
+        let worker = (0..model.workers.len()).map(|w| dual(RowKey::Worker(w))).collect();
+        let mut car = vec![vec![0.0; N_INSTANTS]; model.problem.hubs.len()];
+        for (&key, &(_, r)) in &self.rows {
+            if let RowKey::Car(hub, k) = key {
+                car[hub][k] = solution.dual_rows()[r];
+            }
+        }
+        let x = solution.columns()[self.fixed..self.fixed + self.columns].to_vec();
+        Ok(LpSolution { value, x, duals: Duals { node, worker, car } })
     }
-    let x = built.x.iter().map(|&x| solution.value(x)).collect();
-    Ok(LpSolution { value, x, duals: Duals { node, worker, car } })
 }
 
 /// Solves the master as a MIP over `columns`, starting from the columns in `start`; returns the
@@ -209,29 +234,44 @@ pub fn solve_mip(
     start: &[usize],
     time_limit: Option<f64>,
 ) -> Result<Option<Vec<usize>>, SolveError> {
-    let built = build(model, columns, true);
+    let mut vars = ProblemVariables::new();
+    let mut objective = Expression::with_capacity(columns.len());
+    let mut rows: BTreeMap<RowKey, Expression> = BTreeMap::new();
     let mut initial: Vec<(Variable, f64)> = Vec::new();
+    let mut add = |cost: f64, entries: Vec<(RowKey, f64)>, on: bool| {
+        let var = vars.add(variable().binary());
+        objective.add_mul(cost, var);
+        for (key, a) in entries {
+            rows.entry(key).or_default().add_mul(a, var);
+        }
+        initial.push((var, if on { 1.0 } else { 0.0 }));
+        var
+    };
     let mut covered = vec![0u8; model.problem.visits.len()];
     let mut node_used = BTreeMap::new();
-    for (c, &x) in built.x.iter().enumerate() {
-        let on = start.contains(&c);
-        initial.push((x, if on { 1.0 } else { 0.0 }));
-        if on {
-            for n in columns[c].nodes() {
-                covered[model.nodes[n].visit] += 1;
-                *node_used.entry(n).or_insert(0u8) += 1;
+    let x: Vec<Variable> = columns
+        .iter()
+        .enumerate()
+        .map(|(c, column)| {
+            let on = start.contains(&c);
+            if on {
+                for n in column.nodes() {
+                    covered[model.nodes[n].visit] += 1;
+                    *node_used.entry(n).or_insert(0u8) += 1;
+                }
             }
-        }
+            add(column.cost, column_rows(model, column), on)
+        })
+        .collect();
+    for f in fixed_variables(model) {
+        let on = match f {
+            Fixed::Unscheduled(v) => covered[v] == 0,
+            Fixed::Start(_, n) => node_used.get(&n) == Some(&2),
+        };
+        add(f.cost(model), f.rows(), on);
     }
-    for (v, &u) in built.u.iter().enumerate() {
-        initial.push((u, if covered[v] == 0 { 1.0 } else { 0.0 }));
-    }
-    for (n, &y) in &built.y {
-        initial.push((y, if node_used.get(n) == Some(&2) { 1.0 } else { 0.0 }));
-    }
-    let mut problem = built
-        .vars
-        .minimise(built.objective)
+    let mut problem = vars
+        .minimise(objective)
         .using(highs)
         .set_threads(1)
         .set_option("output_flag", false)
@@ -240,22 +280,127 @@ pub fn solve_mip(
         problem = problem.set_time_limit(limit.max(0.01));
     }
     let mut problem = problem.with_initial_solution(initial);
-    for (e, sense, rhs) in built.rows {
-        match sense {
-            Sense::Eq => problem.add_constraint(e.eq(rhs)),
-            Sense::Le => problem.add_constraint(e.leq(rhs)),
+    for (key, row) in rows {
+        match key.bounds(model) {
+            (lower, upper) if lower == upper => problem.add_constraint(row.eq(upper)),
+            (_, upper) => problem.add_constraint(row.leq(upper)),
         };
     }
     match problem.solve() {
         Ok(solution) => {
             if matches!(solution.status(), SolutionStatus::TimeLimit)
-                && built.x.iter().all(|&x| solution.value(x) < 0.5)
+                && x.iter().all(|&x| solution.value(x) < 0.5)
             {
                 return Ok(None);
             }
-            Ok(Some((0..columns.len()).filter(|&c| solution.value(built.x[c]) > 0.5).collect()))
+            Ok(Some((0..columns.len()).filter(|&c| solution.value(x[c]) > 0.5).collect()))
         }
         Err(ResolutionError::Other("NoSolutionFound")) => Ok(None),
         Err(error) => Err(solver_error(error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::day::{DayCar, DayProblem};
+    use crate::optimise::column::{schedule_day, TripSpec};
+    use crate::optimise::pricing::{price, reduced_cost, Effort};
+    use crate::optimise::sample::scattered_day;
+
+    /// Three workers without their own car share one pool car over eight visits, so car rows
+    /// come and go as columns are added.
+    fn pooled(seed: u64) -> DayProblem {
+        let mut problem = scattered_day(8, 3, seed);
+        for worker in &mut problem.workers {
+            worker.own_car = false;
+        }
+        problem.cars = vec![DayCar {
+            id: "CAR".into(),
+            hub: "GUN".into(),
+            hub_point: 0,
+            usable_kwh: 40.0,
+            kwh_per_km: 0.2,
+            reserve_kwh: 0.0,
+            charger_kw: 0.0,
+            charge_kwh: 40.0,
+            unavailable: Vec::new(),
+        }];
+        problem
+    }
+
+    fn singletons(model: &Model) -> Vec<Column> {
+        let mut columns = Vec::new();
+        for (w, worker) in model.workers.iter().enumerate() {
+            for n in 0..model.nodes.len() {
+                for &mode in &worker.modes {
+                    columns.extend(schedule_day(
+                        model,
+                        w,
+                        &[TripSpec::new(mode, worker.end, vec![n])],
+                    ));
+                }
+            }
+        }
+        columns
+    }
+
+    /// Column generation through one master solved again after every batch must end where a
+    /// master given every column at once starts, with duals that price every column at no less
+    /// than zero and whose right-hand sides add up to the LP's value (strong duality: the duals
+    /// belong to the rows they are read from).
+    #[test]
+    fn a_master_solved_again_after_each_batch_agrees_with_one_built_at_once() {
+        for seed in 1..=4 {
+            let problem = pooled(seed);
+            let model = Model::new(&problem);
+            let mut pool = singletons(&model);
+            let mut warm = Master::new(&model);
+            for column in &pool {
+                warm.add(&model, column);
+            }
+            let never = || false;
+            let mut lp = warm.solve(&model).expect("an LP");
+            for _ in 0..12 {
+                let fresh: Vec<Column> = (0..model.workers.len())
+                    .flat_map(|w| price(&model, &lp.duals, w, Effort::EXACT, &never).columns)
+                    .filter(|c| !pool.contains(c))
+                    .collect();
+                if fresh.is_empty() {
+                    break;
+                }
+                for column in fresh {
+                    warm.add(&model, &column);
+                    pool.push(column);
+                }
+                lp = warm.solve(&model).expect("an LP");
+            }
+            assert!(pool.iter().any(|c| !car_usage(&model, c).is_empty()), "seed {seed}");
+            let mut cold = Master::new(&model);
+            for column in &pool {
+                cold.add(&model, column);
+            }
+            let once = cold.solve(&model).expect("an LP");
+            assert!(
+                (once.value - lp.value).abs() < 1e-6,
+                "seed {seed}: {} {}",
+                once.value,
+                lp.value
+            );
+            assert_eq!(lp.x.len(), pool.len());
+            for column in &pool {
+                assert!(reduced_cost(&model, &lp.duals, column) > -1e-6, "seed {seed}");
+            }
+            let priced: f64 = (0..model.problem.visits.len())
+                .map(|v| lp.duals.node[model.visit_nodes[v][0]])
+                .chain(lp.duals.worker.iter().copied())
+                .chain(lp.duals.car.iter().zip(&model.hub_capacity).flat_map(|(duals, cars)| {
+                    duals.iter().zip(cars).map(|(dual, &cars)| dual * f64::from(cars))
+                }))
+                .sum();
+            assert!((priced - lp.value).abs() < 1e-6, "seed {seed}: {priced} {}", lp.value);
+            let spent: f64 = pool.iter().zip(&lp.x).map(|(c, x)| c.cost * x).sum();
+            assert!(spent <= lp.value + 1e-6, "seed {seed}");
+        }
     }
 }
