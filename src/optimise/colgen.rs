@@ -12,7 +12,8 @@
 //! where it stopped.
 
 use super::column::{schedule_day, Column, TripSpec};
-use super::master::{solve_mip, Master};
+use super::integer;
+use super::master::{LpSolution, Master};
 use super::model::Model;
 use super::pricing::{assignment_bound, price, weak_bound, Effort};
 use super::rounding::{left_out, pack, Fills};
@@ -76,6 +77,8 @@ pub fn solve(
     // search and its bound come first.
     let mut rounded: Option<(f64, Vec<Option<Column>>)> = None;
     let mut master = Master::new(model);
+    // The last LP solved: its duals price the pool for the integer solve.
+    let mut last: Option<LpSolution> = None;
     for column in &pool {
         master.add(model, column);
     }
@@ -92,7 +95,7 @@ pub fn solve(
         if iterations >= options.max_iterations {
             break;
         }
-        let lp = master.solve(model)?;
+        let lp = last.insert(master.solve(model)?);
         iterations += 1;
         let mut candidate = pack(model, &pool, &lp.x);
         let left = left_out(model, &candidate);
@@ -206,8 +209,9 @@ pub fn solve(
     let mut chosen = None;
     if options.remaining().is_none_or(|r| !r.is_zero()) {
         // Some of what is left stays for the local search and the car assignment after it.
-        let limit = options.remaining().map(|r| r.as_secs_f64() * 0.7);
-        chosen = solve_mip(model, &pool, &start, limit)?;
+        let kept = options.remaining().map(|r| r.as_secs_f64() * 0.3);
+        let left = || options.remaining().zip(kept).map(|(r, kept)| r.as_secs_f64() - kept);
+        chosen = integer::solve(model, &pool, last.as_ref(), &start, &left)?;
     }
     let days = chosen.map(|chosen| to_days(model, &pool, &chosen));
     Ok(Outcome { days, rounded, bound, bound_kind, iterations, columns: generated, timed_out })

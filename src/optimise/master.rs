@@ -304,9 +304,8 @@ pub fn solve_mip(
 mod tests {
     use super::*;
     use crate::day::{DayCar, DayProblem};
-    use crate::optimise::column::{schedule_day, TripSpec};
-    use crate::optimise::pricing::{price, reduced_cost, Effort};
-    use crate::optimise::sample::scattered_day;
+    use crate::optimise::pricing::{reduced_cost, Effort};
+    use crate::optimise::sample::{generate, one_visit_days, scattered_day};
 
     /// Three workers without their own car share one pool car over eight visits, so car rows
     /// come and go as columns are added.
@@ -329,22 +328,6 @@ mod tests {
         problem
     }
 
-    fn singletons(model: &Model) -> Vec<Column> {
-        let mut columns = Vec::new();
-        for (w, worker) in model.workers.iter().enumerate() {
-            for n in 0..model.nodes.len() {
-                for &mode in &worker.modes {
-                    columns.extend(schedule_day(
-                        model,
-                        w,
-                        &[TripSpec::new(mode, worker.end, vec![n])],
-                    ));
-                }
-            }
-        }
-        columns
-    }
-
     /// Column generation through one master solved again after every batch must end where a
     /// master given every column at once starts, with duals that price every column at no less
     /// than zero and whose right-hand sides add up to the LP's value (strong duality: the duals
@@ -354,27 +337,8 @@ mod tests {
         for seed in 1..=4 {
             let problem = pooled(seed);
             let model = Model::new(&problem);
-            let mut pool = singletons(&model);
-            let mut warm = Master::new(&model);
-            for column in &pool {
-                warm.add(&model, column);
-            }
-            let never = || false;
-            let mut lp = warm.solve(&model).expect("an LP");
-            for _ in 0..12 {
-                let fresh: Vec<Column> = (0..model.workers.len())
-                    .flat_map(|w| price(&model, &lp.duals, w, Effort::EXACT, &never).columns)
-                    .filter(|c| !pool.contains(c))
-                    .collect();
-                if fresh.is_empty() {
-                    break;
-                }
-                for column in fresh {
-                    warm.add(&model, &column);
-                    pool.push(column);
-                }
-                lp = warm.solve(&model).expect("an LP");
-            }
+            let mut pool = one_visit_days(&model);
+            let lp = generate(&model, &mut pool, 12, Effort::EXACT);
             assert!(pool.iter().any(|c| !car_usage(&model, c).is_empty()), "seed {seed}");
             let mut cold = Master::new(&model);
             for column in &pool {

@@ -31,6 +31,7 @@ mod explain;
 mod extract;
 mod heuristic;
 mod improve;
+mod integer;
 mod master;
 mod model;
 mod pricing;

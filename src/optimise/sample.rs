@@ -5,10 +5,12 @@ use crate::day::{DayHub, DayPlace, DayProblem, DayVisit, DayWorker, Policy};
 use crate::domain::{Endpoint, Location, TimeOfDay, TimeSpan, VisitId};
 use crate::travel::{NamedPoint, TravelMatrix, TravelModel};
 
-use super::column::{schedule_day, Column};
+use super::column::{schedule_day, Column, TripSpec};
 use super::eliminate::trips;
 use super::heuristic::construct;
+use super::master::{LpSolution, Master};
 use super::model::Model;
+use super::pricing::{price, Effort};
 use super::rounding::made;
 
 /// A day at one hub for `workers` workers with `n` visits scattered within a few km, each of 30
@@ -124,4 +126,49 @@ pub fn assert_takes_trips_out(
         fewer += usize::from(better);
     }
     assert!(fewer > 0, "no seed lost a trip: the test tests nothing");
+}
+
+/// Every day of one visit: each worker, each place, each way the worker travels.
+pub fn one_visit_days(model: &Model) -> Vec<Column> {
+    let mut days = Vec::new();
+    for (w, worker) in model.workers.iter().enumerate() {
+        for n in 0..model.nodes.len() {
+            for &mode in &worker.modes {
+                let trip = TripSpec::new(mode, worker.end, vec![n]);
+                days.extend(schedule_day(model, w, &[trip]));
+            }
+        }
+    }
+    days
+}
+
+/// Up to `rounds` rounds of column generation from `pool` at `effort` through one master, the
+/// columns found added to `pool`; the last LP.
+pub fn generate(
+    model: &Model,
+    pool: &mut Vec<Column>,
+    rounds: usize,
+    effort: Effort,
+) -> LpSolution {
+    let mut master = Master::new(model);
+    for column in pool.iter() {
+        master.add(model, column);
+    }
+    let never = || false;
+    let mut lp = master.solve(model).expect("an LP");
+    for _ in 0..rounds {
+        let fresh: Vec<Column> = (0..model.workers.len())
+            .flat_map(|w| price(model, &lp.duals, w, effort, &never).columns)
+            .filter(|c| !pool.contains(c))
+            .collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for column in fresh {
+            master.add(model, &column);
+            pool.push(column);
+        }
+        lp = master.solve(model).expect("an LP");
+    }
+    lp
 }
