@@ -19,7 +19,8 @@ use super::pricing::{assignment_bound, price, weak_bound, Effort};
 use super::rounding::{left_out, pack, Fills};
 use super::{Progress, SolveError, SolveOptions};
 use crate::domain::BoundKind;
-use std::collections::BTreeSet;
+use std::collections::btree_map::Entry;
+use std::collections::BTreeMap;
 
 /// The share of the time limit column generation may use before the integer solve.
 const SEARCH_SHARE: f64 = 0.6;
@@ -51,13 +52,10 @@ pub fn solve(
     days: &[Option<Column>],
     options: &SolveOptions,
 ) -> Result<Outcome, SolveError> {
-    let mut pool: Vec<Column> = days.iter().flatten().cloned().collect();
-    let start: Vec<usize> = (0..pool.len()).collect();
-    let mut keys: BTreeSet<Key> = pool.iter().map(key).collect();
+    let mut pool = Pool::new(model);
+    let start: Vec<usize> = days.iter().flatten().filter_map(|c| pool.add(c.clone())).collect();
     for column in seed_columns(model) {
-        if keys.insert(key(&column)) {
-            pool.push(column);
-        }
+        pool.add(column);
     }
     // Column generation may use most of the budget, not all: the integer solve over the columns
     // and the car assignment need the rest, or a long search ends with the heuristic's rota.
@@ -76,12 +74,8 @@ pub fn solve(
     // within a time budget ([`Fills`]): on a large day one fill costs more than an LP, and the
     // search and its bound come first.
     let mut rounded: Option<(f64, Vec<Option<Column>>)> = None;
-    let mut master = Master::new(model);
     // The last LP solved: its duals price the pool for the integer solve.
     let mut last: Option<LpSolution> = None;
-    for column in &pool {
-        master.add(model, column);
-    }
     let mut fills =
         Fills::new(options.elapsed.map(|e| e as _), search_budget, model.problem.visits.len());
     // Where the next exact round starts, so that rounds cut short price every worker in turn.
@@ -95,9 +89,9 @@ pub fn solve(
         if iterations >= options.max_iterations {
             break;
         }
-        let lp = last.insert(master.solve(model)?);
+        let lp = last.insert(pool.master.solve(model)?);
         iterations += 1;
-        let mut candidate = pack(model, &pool, &lp.x);
+        let mut candidate = pack(model, &pool.columns, &lp.x);
         let left = left_out(model, &candidate);
         if fills.allow(left.len()) {
             fills.fill(model, &mut candidate, &left, &stop);
@@ -168,52 +162,33 @@ pub fn solve(
                 );
                 bound = lp.value;
                 bound_kind = BoundKind::ExactLp;
-                report(options, iterations, pool.len(), lp.value, bound);
+                report(options, iterations, pool.columns.len(), lp.value, bound);
                 break;
             }
         }
-        let mut added = 0;
-        for column in fresh {
-            if keys.insert(key(&column)) {
-                master.add(model, &column);
-                pool.push(column);
-                added += 1;
-            }
-        }
-        report(options, iterations, pool.len(), lp.value, bound);
+        let added = fresh.into_iter().filter_map(|column| pool.add(column)).count();
+        report(options, iterations, pool.columns.len(), lp.value, bound);
         if added == 0 {
             // Pricing only found columns already in the master: numerically converged, but the
             // search cannot prove it, so the bound stays Lagrangian.
             break;
         }
     }
-    let generated = pool.len() as u32;
+    let generated = pool.columns.len() as u32;
     let rounded = rounded.map(|(_, days)| days);
     let mut start = start;
     if let Some(rounded) = rounded.as_ref().filter(|r| days_cost(model, r) < days_cost(model, days))
     {
-        start = rounded
-            .iter()
-            .flatten()
-            .map(|column| {
-                if keys.insert(key(column)) {
-                    pool.push(column.clone());
-                    pool.len() - 1
-                } else {
-                    let wanted = key(column);
-                    pool.iter().position(|c| key(c) == wanted).expect("a key of the pool")
-                }
-            })
-            .collect();
+        start = rounded.iter().flatten().map(|column| pool.index(column.clone())).collect();
     }
     let mut chosen = None;
     if options.remaining().is_none_or(|r| !r.is_zero()) {
         // Some of what is left stays for the local search and the car assignment after it.
         let kept = options.remaining().map(|r| r.as_secs_f64() * 0.3);
         let left = || options.remaining().zip(kept).map(|(r, kept)| r.as_secs_f64() - kept);
-        chosen = integer::solve(model, &pool, last.as_ref(), &start, &left)?;
+        chosen = integer::solve(model, &pool.columns, last.as_ref(), &start, &left)?;
     }
-    let days = chosen.map(|chosen| to_days(model, &pool, &chosen));
+    let days = chosen.map(|chosen| to_days(model, &pool.columns, &chosen));
     Ok(Outcome { days, rounded, bound, bound_kind, iterations, columns: generated, timed_out })
 }
 
@@ -267,6 +242,43 @@ pub fn days_cost(model: &Model, days: &[Option<Column>]) -> f64 {
 fn report(options: &SolveOptions, iterations: u32, columns: usize, lp_value: f64, bound: f64) {
     if let Some(progress) = options.progress {
         progress(&Progress { iterations, columns: columns as u32, lp_value, bound });
+    }
+}
+
+/// The columns found, each once, in the order the master has them.
+pub struct Pool<'m> {
+    model: &'m Model<'m>,
+    /// The columns.
+    pub columns: Vec<Column>,
+    /// Where each column's key is in `columns`.
+    keys: BTreeMap<Key, usize>,
+    /// The LP master over `columns`.
+    pub master: Master,
+}
+
+impl<'m> Pool<'m> {
+    fn new(model: &'m Model<'m>) -> Pool<'m> {
+        Pool { model, columns: Vec::new(), keys: BTreeMap::new(), master: Master::new(model) }
+    }
+
+    /// Adds `column` unless the pool has it; its index if it was new.
+    pub fn add(&mut self, column: Column) -> Option<usize> {
+        let next = self.columns.len();
+        match self.keys.entry(key(&column)) {
+            Entry::Occupied(_) => None,
+            Entry::Vacant(entry) => {
+                entry.insert(next);
+                self.master.add(self.model, &column);
+                self.columns.push(column);
+                Some(next)
+            }
+        }
+    }
+
+    /// `column`'s index, added if the pool did not have it.
+    fn index(&mut self, column: Column) -> usize {
+        let found = self.keys.get(&key(&column)).copied();
+        found.unwrap_or_else(|| self.add(column).expect("a column the pool did not have"))
     }
 }
 
