@@ -57,6 +57,10 @@ fn staged(
         let upper = best.as_ref().map_or_else(|| cost(&incumbent), |(cost, _)| *cost);
         // Columns above `upper - z` cannot take part in a cheaper rota.
         let exact = upper - lp.value;
+        if best.is_some() && exact <= 1e-9 * lp.value.abs().max(1.0) {
+            // The rota found meets the LP's value: none is cheaper.
+            break;
+        }
         let whole = threshold >= exact;
         let kept: Vec<usize> = (0..pool.len())
             .filter(|&c| incumbent.contains(&c) || reduced[c] <= threshold.min(exact) + 1e-9)
