@@ -47,12 +47,6 @@ impl TripPlan {
     pub fn nodes(&self) -> impl Iterator<Item = usize> + '_ {
         self.stops.iter().map(|s| s.node)
     }
-
-    /// The car instants the trip holds its car at, from departure to return: what the LP
-    /// master counts against the pool.
-    pub fn instants(&self) -> impl Iterator<Item = usize> {
-        instants(self.depart, self.back)
-    }
 }
 
 /// The instants `k` with `from <= k * CAR_INSTANT < to`.

@@ -5,6 +5,9 @@
 //! - each ordinary visit: the columns making it, plus its unscheduled variable, equal 1;
 //! - each joint visit: per start node, the columns using it equal twice the node's choice
 //!   variable, and the choices plus the unscheduled variable equal 1 (two workers, one start);
+//!   and per worker and start node, that worker's columns there at most the node's choice (a
+//!   valid inequality: without it the LP meets a joint visit with two workers at different
+//!   starts, each start's choice at a half);
 //! - each worker: at most one column (the convexity row the Lagrangian bound needs);
 //! - each hub and five-minute instant some column uses: the pool trips out at that instant
 //!   (from departure to return, as the column schedules them), at most the cars available then.
@@ -12,8 +15,9 @@
 //!   bounds every rota; a rota that meets them may still need its trips moved between
 //!   instants or its charge managed, which the car assignment afterwards does.
 
+use super::column::instants;
 use super::column::Column;
-use super::model::{Mode, Model, N_INSTANTS};
+use super::model::{Mode, Model, CAR_INSTANT, N_INSTANTS};
 use super::SolveError;
 use good_lp::{
     highs, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
@@ -30,6 +34,24 @@ pub struct Duals {
     pub worker: Vec<f64>,
     /// Per hub, per instant: the dual of the car row (<= 0), 0 where no row exists.
     pub car: Vec<Vec<f64>>,
+    /// Per (worker, joint start node): the dual of its pair row (<= 0), where one exists.
+    pub pair: BTreeMap<(usize, usize), f64>,
+}
+
+impl Duals {
+    /// The duals as worker `w`'s pricing reads them, if `w` has pair rows: each joint start's
+    /// node dual plus `w`'s pair dual there (what the worker's column earns at that start), and
+    /// no pair duals apart.
+    pub fn for_worker(&self, w: usize) -> Option<Duals> {
+        let mut pairs = self.pair.range((w, 0)..=(w, usize::MAX)).peekable();
+        pairs.peek()?;
+        let mut node = self.node.clone();
+        for (&(_, n), &dual) in pairs {
+            node[n] += dual;
+        }
+        // The pair duals are in the node duals now, so none is left to count twice.
+        Some(Duals { node, pair: BTreeMap::new(), ..self.clone() })
+    }
 }
 
 /// An LP solve.
@@ -45,10 +67,32 @@ pub struct LpSolution {
 
 /// How many of `column`'s pool trips are out at each instant (its row usage), per hub.
 pub fn car_usage(model: &Model, column: &Column) -> Vec<(usize, usize, f64)> {
+    usage(model, column, Count::Instants)
+}
+
+/// How a pool trip counts in the car rows.
+#[derive(Clone, Copy, Debug)]
+enum Count {
+    /// At the instants it is out (departure <= instant < return): what every rota meets, so
+    /// the LP over such rows bounds every rota.
+    Instants,
+    /// In every five-minute step it touches, from the one it leaves in. The integer solve's
+    /// rows: with instants alone, two trips that hand a car over within one step (one back
+    /// 30 s after the next leaves) meet the rows and not the car stage, which then sends one
+    /// worker by their own car (Medway 10 s: three trips, 10,967 -> 11,150). Stricter than the
+    /// LP's, so the LP's reduced costs still bound what a column adds to an integer rota.
+    Steps,
+}
+
+fn usage(model: &Model, column: &Column, count: Count) -> Vec<(usize, usize, f64)> {
     let Some(hub) = model.workers[column.worker].hub else { return Vec::new() };
     let mut usage = [0u8; N_INSTANTS];
     for trip in column.trips.iter().filter(|t| t.mode == Mode::Pool) {
-        for k in trip.instants() {
+        let from = match count {
+            Count::Instants => trip.depart,
+            Count::Steps => trip.depart - trip.depart % CAR_INSTANT,
+        };
+        for k in instants(from, trip.back) {
             usage[k] += 1;
         }
     }
@@ -66,6 +110,11 @@ enum RowKey {
     Worker(usize),
     /// A hub's cars at one instant.
     Car(usize, usize),
+    /// One worker's columns at a joint visit's start node, at most the node's choice: a worker
+    /// who makes the visit there needs the second worker there too. Without it the LP sends
+    /// the two workers to different starts, each start's choice at a half, and does on Medway
+    /// (18 such pairs at the LP optimum).
+    Pair(usize, usize),
 }
 
 impl RowKey {
@@ -74,21 +123,28 @@ impl RowKey {
             RowKey::Visit(_) => (1.0, 1.0),
             RowKey::Node(_) => (0.0, 0.0),
             RowKey::Worker(_) => (f64::NEG_INFINITY, 1.0),
+            RowKey::Pair(..) => (f64::NEG_INFINITY, 0.0),
             RowKey::Car(hub, k) => (f64::NEG_INFINITY, f64::from(model.hub_capacity[hub][k])),
         }
     }
 }
 
 /// The rows a column counts in, with its coefficient in each. The LP and the MIP both read
-/// their matrix from here, so the two cannot disagree on what a column uses.
-fn column_rows(model: &Model, column: &Column) -> Vec<(RowKey, f64)> {
+/// their matrix from here, so the two cannot disagree on what a column uses (save how its
+/// trips count in the car rows, `count`).
+fn column_rows(model: &Model, column: &Column, count: Count) -> Vec<(RowKey, f64)> {
     let mut rows = vec![(RowKey::Worker(column.worker), 1.0)];
     for n in column.nodes() {
         let v = model.nodes[n].visit;
-        rows.push((if model.visit(v).joint { RowKey::Node(n) } else { RowKey::Visit(v) }, 1.0));
+        if model.visit(v).joint {
+            rows.push((RowKey::Node(n), 1.0));
+            rows.push((RowKey::Pair(column.worker, n), 1.0));
+        } else {
+            rows.push((RowKey::Visit(v), 1.0));
+        }
     }
-    for (hub, k, count) in car_usage(model, column) {
-        rows.push((RowKey::Car(hub, k), count));
+    for (hub, k, cars) in usage(model, column, count) {
+        rows.push((RowKey::Car(hub, k), cars));
     }
     rows
 }
@@ -139,6 +195,8 @@ pub struct Master {
     highs: Option<highs::Model>,
     /// Each row made so far, and its index in HiGHS's solution.
     rows: BTreeMap<RowKey, (highs::Row, usize)>,
+    /// Each joint start node's choice variable, which every pair row at the node holds.
+    starts: BTreeMap<usize, highs::Col>,
     /// HiGHS's variables before the first column: the fixed variables.
     fixed: usize,
     columns: usize,
@@ -159,27 +217,36 @@ impl Master {
                 (problem.add_row(lower..=upper), index)
             });
         }
-        for &f in &fixed {
-            let entries: Vec<_> = f.rows().into_iter().map(|(key, a)| (rows[&key].0, a)).collect();
-            problem.add_column(f.cost(model), 0.0.., entries);
-        }
         let mut highs = problem.optimise(highs::Sense::Minimise);
         highs.set_option("output_flag", false);
         highs.set_option("presolve", "off");
         highs.set_option("threads", 1);
-        Master { highs: Some(highs), rows, fixed: fixed.len(), columns: 0 }
+        let mut starts = BTreeMap::new();
+        for &f in &fixed {
+            let entries: Vec<_> = f.rows().into_iter().map(|(key, a)| (rows[&key].0, a)).collect();
+            let col = highs.add_col(f.cost(model), 0.0.., entries);
+            if let Fixed::Start(_, n) = f {
+                starts.insert(n, col);
+            }
+        }
+        Master { highs: Some(highs), rows, starts, fixed: fixed.len(), columns: 0 }
     }
 
     /// Adds `column` as the master's next variable (columns keep the order they are added in).
     pub fn add(&mut self, model: &Model, column: &Column) {
         let highs = self.highs.as_mut().expect("a master between solves");
-        let entries: Vec<(highs::Row, f64)> = column_rows(model, column)
+        let entries: Vec<(highs::Row, f64)> = column_rows(model, column, Count::Instants)
             .into_iter()
             .map(|(key, a)| {
                 let index = self.rows.len();
+                let starts = &self.starts;
                 let (row, _) = *self.rows.entry(key).or_insert_with(|| {
                     let (lower, upper) = key.bounds(model);
-                    (highs.add_row(lower..=upper, std::iter::empty()), index)
+                    let choice = match key {
+                        RowKey::Pair(_, n) => vec![(starts[&n], -1.0)],
+                        _ => Vec::new(),
+                    };
+                    (highs.add_row(lower..=upper, choice), index)
                 });
                 (row, a)
             })
@@ -216,13 +283,18 @@ impl Master {
             .collect();
         let worker = (0..model.workers.len()).map(|w| dual(RowKey::Worker(w))).collect();
         let mut car = vec![vec![0.0; N_INSTANTS]; model.problem.hubs.len()];
+        let mut pair = BTreeMap::new();
         for (&key, &(_, r)) in &self.rows {
-            if let RowKey::Car(hub, k) = key {
-                car[hub][k] = solution.dual_rows()[r];
+            match key {
+                RowKey::Car(hub, k) => car[hub][k] = solution.dual_rows()[r],
+                RowKey::Pair(w, n) => {
+                    pair.insert((w, n), solution.dual_rows()[r]);
+                }
+                _ => {}
             }
         }
         let x = solution.columns()[self.fixed..self.fixed + self.columns].to_vec();
-        Ok(LpSolution { value, x, duals: Duals { node, worker, car } })
+        Ok(LpSolution { value, x, duals: Duals { node, worker, car, pair } })
     }
 }
 
@@ -260,15 +332,24 @@ pub fn solve_mip(
                     *node_used.entry(n).or_insert(0u8) += 1;
                 }
             }
-            add(column.cost, column_rows(model, column), on)
+            add(column.cost, column_rows(model, column, Count::Steps), on)
         })
         .collect();
+    let mut starts = BTreeMap::new();
     for f in fixed_variables(model) {
         let on = match f {
             Fixed::Unscheduled(v) => covered[v] == 0,
             Fixed::Start(_, n) => node_used.get(&n) == Some(&2),
         };
-        add(f.cost(model), f.rows(), on);
+        let var = add(f.cost(model), f.rows(), on);
+        if let Fixed::Start(_, n) = f {
+            starts.insert(n, var);
+        }
+    }
+    for (key, row) in &mut rows {
+        if let RowKey::Pair(_, n) = *key {
+            row.add_mul(-1.0, starts[&n]);
+        }
     }
     let mut problem = vars
         .minimise(objective)
@@ -365,6 +446,75 @@ mod tests {
             assert!((priced - lp.value).abs() < 1e-6, "seed {seed}: {priced} {}", lp.value);
             let spent: f64 = pool.iter().zip(&lp.x).map(|(c, x)| c.cost * x).sum();
             assert!(spent <= lp.value + 1e-6, "seed {seed}");
+        }
+    }
+
+    /// Three workers on foot or in their own cars and twelve visits, the first two joint with
+    /// windows of a few hours (so several starts each).
+    fn with_joint_visits(seed: u64) -> DayProblem {
+        let mut problem = scattered_day(12, 3, seed);
+        for visit in problem.visits.iter_mut().take(2) {
+            visit.joint = true;
+        }
+        problem
+    }
+
+    /// With joint visits the LP holds each worker's share of a start to the start's choice (so
+    /// the two workers of a joint visit are never at different starts), every column prices at
+    /// no less than zero, and a worker's own duals (the pair duals folded into its nodes') give
+    /// each of its columns the reduced cost the master's duals give it.
+    #[test]
+    fn the_master_keeps_both_workers_of_a_joint_visit_at_one_start() {
+        let mut split_somewhere = 0;
+        for seed in 1..=6 {
+            let problem = with_joint_visits(seed);
+            let model = Model::new(&problem);
+            let mut pool = one_visit_days(&model);
+            let lp = generate(&model, &mut pool, 12, Effort::EXACT);
+            let mut at: BTreeMap<usize, f64> = BTreeMap::new();
+            let mut share: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+            for (c, column) in pool.iter().enumerate() {
+                let own = lp.duals.for_worker(column.worker);
+                let rc = reduced_cost(&model, &lp.duals, column);
+                assert!(rc > -1e-6, "seed {seed}");
+                let own_rc = reduced_cost(&model, own.as_ref().unwrap_or(&lp.duals), column);
+                assert!((rc - own_rc).abs() < 1e-9, "seed {seed}: {rc} {own_rc}");
+                for n in column.nodes().filter(|&n| model.visit(model.nodes[n].visit).joint) {
+                    *at.entry(n).or_default() += lp.x[c];
+                    *share.entry((column.worker, n)).or_default() += lp.x[c];
+                }
+            }
+            split_somewhere += at.values().filter(|&&x| x > 1e-6).count();
+            for (&(w, n), &x) in &share {
+                assert!(x <= at[&n] / 2.0 + 1e-6, "seed {seed}: worker {w} alone at start {n}");
+            }
+        }
+        assert!(split_somewhere > 0, "no LP made a joint visit: the test tests nothing");
+    }
+
+    /// The integer solve counts a pool trip in every five-minute step it touches, the LP only
+    /// at the instants it is out: the same steps but the one it leaves in, when it leaves
+    /// between two instants (a car handed over 30 s late counts twice there in the MIP).
+    #[test]
+    fn the_integer_solve_counts_a_trip_in_the_step_it_leaves_in() {
+        let problem = pooled(1);
+        let model = Model::new(&problem);
+        let mut column = one_visit_days(&model)
+            .into_iter()
+            .find(|c| c.trips.iter().any(|t| t.mode == Mode::Pool))
+            .expect("a pool trip");
+        let steps = |column: &Column, count| -> Vec<usize> {
+            usage(&model, column, count).into_iter().map(|(_, k, _)| k).collect()
+        };
+        for (depart, back) in [(38_701, 41_150), (38_700, 41_100), (38_999, 39_001), (100, 200)] {
+            column.trips[0].depart = depart;
+            column.trips[0].back = back;
+            let strict = steps(&column, Count::Steps);
+            let mut loose = steps(&column, Count::Instants);
+            if depart % CAR_INSTANT != 0 {
+                loose.insert(0, (depart / CAR_INSTANT) as usize);
+            }
+            assert_eq!(strict, loose, "{depart}-{back}");
         }
     }
 }

@@ -131,8 +131,8 @@ struct Label {
 /// fractional knapsack over the worker's free time. Each visit is worth at most its dual less
 /// its continuity cost and the cost of the shortest leg into it, and takes at least its duration
 /// plus that leg; no day holds more than the worker's free intervals. The knapsack's value bounds
-/// what any day can collect, so `-(worker dual) - value` bounds its reduced cost (car rows only
-/// add to a reduced cost: their duals are never positive).
+/// what any day can collect, so `-(worker dual) - value` bounds its reduced cost (car and pair
+/// rows only add to a reduced cost: their duals are never positive).
 pub fn weak_bound(model: &Model, duals: &Duals, w: usize) -> f64 {
     let worker = &model.workers[w];
     let per_second = model.weights.travel_minute / 60.0;
@@ -288,6 +288,8 @@ pub fn price(
     effort: Effort,
     stop: &dyn Fn() -> bool,
 ) -> Priced {
+    let own = duals.for_worker(w);
+    let duals = own.as_ref().unwrap_or(duals);
     let worker = &model.workers[w];
     let eps = 1e-7;
     // Candidate visits, most profitable first.
@@ -908,7 +910,7 @@ fn events_of(labels: &[Label], last: &Label) -> Vec<Event> {
 pub fn reduced_cost(model: &Model, duals: &Duals, column: &Column) -> f64 {
     let mut rc = column.cost - duals.worker[column.worker];
     for n in column.nodes() {
-        rc -= duals.node[n];
+        rc -= duals.node[n] + duals.pair.get(&(column.worker, n)).unwrap_or(&0.0);
     }
     for (hub, k, count) in super::master::car_usage(model, column) {
         rc -= count * duals.car[hub][k];
@@ -998,6 +1000,7 @@ mod tests {
                     .collect(),
                 worker: vec![0.0; model.workers.len()],
                 car: vec![vec![0.0; N_INSTANTS]; problem.hubs.len()],
+                pair: Default::default(),
             };
             let never = || false;
             let elementary = price(&model, &duals, 0, effort(usize::MAX, 0), &never);
