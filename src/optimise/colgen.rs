@@ -246,14 +246,14 @@ fn report(options: &SolveOptions, iterations: u32, columns: usize, lp_value: f64
 }
 
 /// The columns found, each once, in the order the master has them.
-pub struct Pool<'m> {
+struct Pool<'m> {
     model: &'m Model<'m>,
     /// The columns.
-    pub columns: Vec<Column>,
+    columns: Vec<Column>,
     /// Where each column's key is in `columns`.
     keys: BTreeMap<Key, usize>,
     /// The LP master over `columns`.
-    pub master: Master,
+    master: Master,
 }
 
 impl<'m> Pool<'m> {
@@ -262,7 +262,7 @@ impl<'m> Pool<'m> {
     }
 
     /// Adds `column` unless the pool has it; its index if it was new.
-    pub fn add(&mut self, column: Column) -> Option<usize> {
+    fn add(&mut self, column: Column) -> Option<usize> {
         let next = self.columns.len();
         match self.keys.entry(key(&column)) {
             Entry::Occupied(_) => None,
