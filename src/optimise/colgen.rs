@@ -89,7 +89,7 @@ pub fn solve(
         if iterations >= options.max_iterations {
             break;
         }
-        let lp = last.insert(pool.master.solve(model)?);
+        let lp = last.insert(pool.solve()?);
         iterations += 1;
         let mut candidate = pack(model, &pool.columns, &lp.x);
         let left = left_out(model, &candidate);
@@ -273,6 +273,19 @@ impl<'m> Pool<'m> {
                 Some(next)
             }
         }
+    }
+
+    /// Solves the master's LP from the last basis, or, when HiGHS ends a warm solve without an
+    /// optimum (it did on a random day whose penalties were 10^8 times its travel costs: status
+    /// `Unknown`), from scratch: a master built again from the columns.
+    fn solve(&mut self) -> Result<LpSolution, SolveError> {
+        self.master.solve(self.model).or_else(|_| {
+            self.master = Master::new(self.model);
+            for column in &self.columns {
+                self.master.add(self.model, column);
+            }
+            self.master.solve(self.model)
+        })
     }
 
     /// `column`'s index, added if the pool did not have it.
