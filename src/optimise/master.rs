@@ -127,6 +127,15 @@ impl RowKey {
             RowKey::Car(hub, k) => (f64::NEG_INFINITY, f64::from(model.hub_capacity[hub][k])),
         }
     }
+
+    /// The joint start whose choice variable this row holds at -1 (a pair row's): the choice
+    /// exists before any column, so the row takes it when it is made, in the LP and the MIP.
+    fn choice(self) -> Option<usize> {
+        match self {
+            RowKey::Pair(_, n) => Some(n),
+            _ => None,
+        }
+    }
 }
 
 /// The rows a column counts in, with its coefficient in each. The LP and the MIP both read
@@ -242,10 +251,7 @@ impl Master {
                 let starts = &self.starts;
                 let (row, _) = *self.rows.entry(key).or_insert_with(|| {
                     let (lower, upper) = key.bounds(model);
-                    let choice = match key {
-                        RowKey::Pair(_, n) => vec![(starts[&n], -1.0)],
-                        _ => Vec::new(),
-                    };
+                    let choice = key.choice().map(|n| (starts[&n], -1.0));
                     (highs.add_row(lower..=upper, choice), index)
                 });
                 (row, a)
@@ -347,7 +353,7 @@ pub fn solve_mip(
         }
     }
     for (key, row) in &mut rows {
-        if let RowKey::Pair(_, n) = *key {
+        if let Some(n) = key.choice() {
             row.add_mul(-1.0, starts[&n]);
         }
     }
