@@ -51,6 +51,7 @@ pub fn solve(
     model: &Model,
     days: &[Option<Column>],
     options: &SolveOptions,
+    offers: &dyn Fn() -> Vec<Column>,
 ) -> Result<Outcome, SolveError> {
     let mut pool = Pool::new(model);
     let start: Vec<usize> = days.iter().flatten().filter_map(|c| pool.add(c.clone())).collect();
@@ -88,6 +89,9 @@ pub fn solve(
         }
         if iterations >= options.max_iterations {
             break;
+        }
+        for column in offers() {
+            pool.add(column);
         }
         let lp = last.insert(pool.solve()?);
         iterations += 1;
@@ -304,4 +308,47 @@ fn key(column: &Column) -> Key {
     let trips =
         column.trips.iter().flat_map(|t| [t.mode as u32, t.stops.len() as u32, t.depart]).collect();
     (column.worker, nodes, trips)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optimise::sample::scattered_day;
+    use crate::optimise::{heuristic, ruin, Progress};
+    use std::cell::Cell;
+
+    /// Days offered between iterations (the side search's rotas) enter the master before its
+    /// next solve, so the first LP costs no more than the rota they make, where without them it
+    /// costs more.
+    #[test]
+    fn offered_days_enter_the_master_before_its_next_solve() {
+        let problem = scattered_day(16, 4, 1);
+        let model = Model::new(&problem);
+        let start = heuristic::construct(&model).days;
+        let mut better = start.clone();
+        let none = || None;
+        ruin::ruin_and_recreate(&model, &mut better, f64::NEG_INFINITY, &|| false, &none, &|_| {});
+        let cost = days_cost(&model, &better);
+        let first_lp = |offers: &dyn Fn() -> Vec<Column>| {
+            let value = Cell::new(None);
+            let progress = |p: &Progress| {
+                value.set(value.get().or(Some(p.lp_value)));
+            };
+            let options = SolveOptions {
+                progress: Some(&progress),
+                max_iterations: 1,
+                ..SolveOptions::untimed()
+            };
+            solve(&model, &start, &options, offers).expect("an LP");
+            value.get().expect("one iteration")
+        };
+        let offered = Cell::new(false);
+        let with = first_lp(&|| {
+            let again = offered.replace(true);
+            better.iter().flatten().filter(|_| !again).cloned().collect()
+        });
+        assert!(with <= cost + 1e-6, "LP {with} above the offered rota's {cost}");
+        let without = first_lp(&Vec::new);
+        assert!(without > cost + 1e-6, "LP {without} without offers, rota {cost}");
+    }
 }

@@ -43,6 +43,7 @@ mod sample;
 use crate::day::DayProblem;
 use crate::domain::{BoundKind, Candidate, Rota, Search, SolveReport};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// How long to search and how to report, all supplied by the caller.
@@ -131,10 +132,12 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         // Column generation and the integer solve run on this thread, the side search on a
         // second one until they are done: a machine's second core works too.
         let done = AtomicBool::new(false);
+        let offers = Mutex::new(Vec::new());
         let timing: Timing = (options.time_limit, options.elapsed, options.stop);
         let (outcome, side) = std::thread::scope(|scope| {
-            let side = scope.spawn(|| side_search(&model, &days, timing, &done));
-            let outcome = colgen::solve(&model, &days, options);
+            let side = scope.spawn(|| side_search(&model, &days, timing, &done, &offers));
+            let taken = || std::mem::take(&mut *offers.lock().unwrap_or_else(|e| e.into_inner()));
+            let outcome = colgen::solve(&model, &days, options, &taken);
             done.store(true, Ordering::Relaxed);
             let side = side.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (outcome, side)
@@ -170,7 +173,9 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
             let left = options.remaining()?.saturating_sub(reserve);
             window.map(|w| 1.0 - left.as_secs_f64() / w.as_secs_f64().max(1e-9))
         };
-        if ruin::ruin_and_recreate(&model, &mut improved, report.bound, &stop, &spent) || moved {
+        if ruin::ruin_and_recreate(&model, &mut improved, report.bound, &stop, &spent, &|_| {})
+            || moved
+        {
             candidates.push((Search::LocalSearch, improved));
         }
     }
@@ -227,6 +232,7 @@ fn side_search(
     days: &[Option<column::Column>],
     (limit, elapsed, stop): Timing,
     done: &AtomicBool,
+    offers: &Mutex<Vec<column::Column>>,
 ) -> Vec<Option<column::Column>> {
     let halt =
         || (elapsed.is_some() && done.load(Ordering::Relaxed)) || stop.is_some_and(|stop| stop());
@@ -234,17 +240,28 @@ fn side_search(
     // search after it starts from the cheapest rota found.
     let spent = || elapsed.map(|e| e().as_secs_f64() / limit.as_secs_f64().max(1e-9));
     let between = |from: f64, to: f64| move || spent().map(|s| (s - from) / (to - from));
+    // Each cheaper rota's days go to column generation's pool (when timed: an untimed solve
+    // stays deterministic), so its LP starts from the side search's rotas instead of climbing
+    // down to them through many rounds of pricing.
+    let offer = |rota: &[Option<column::Column>]| {
+        if elapsed.is_some() {
+            let mut offers = offers.lock().unwrap_or_else(|e| e.into_inner());
+            offers.extend(rota.iter().flatten().cloned());
+        }
+    };
     let mut rota = days.to_vec();
     improve::improve(model, &mut rota, &halt);
+    offer(&rota);
     if eliminate::trips_first(model, &rota) {
         let polishing = between(0.0, ELIMINATION_FROM);
-        ruin::ruin_and_recreate(model, &mut rota, f64::NEG_INFINITY, &halt, &polishing);
+        ruin::ruin_and_recreate(model, &mut rota, f64::NEG_INFINITY, &halt, &polishing, &offer);
         let eliminating = between(ELIMINATION_FROM, ELIMINATION_TO);
         if ejection::eliminate_routes(model, &mut rota, &halt, &eliminating).is_none() {
             eliminate::eliminate_trips(model, &mut rota, &halt, &eliminating);
         }
+        offer(&rota);
     }
-    ruin::ruin_and_recreate(model, &mut rota, f64::NEG_INFINITY, &halt, &spent);
+    ruin::ruin_and_recreate(model, &mut rota, f64::NEG_INFINITY, &halt, &spent, &offer);
     rota
 }
 

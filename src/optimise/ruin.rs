@@ -39,6 +39,7 @@ pub fn ruin_and_recreate(
     floor: f64,
     stop: &dyn Fn() -> bool,
     spent: &dyn Fn() -> Option<f64>,
+    found: &dyn Fn(&[Option<Column>]),
 ) -> bool {
     let movable = movable(model);
     if movable.len() < 2 || days.iter().all(Option::is_none) {
@@ -82,6 +83,7 @@ pub fn ruin_and_recreate(
         if cost.keep(model, rota, trial, margin) && cost.after_cars < best.after_cars - 1e-6 {
             best = *cost;
             days.clone_from_slice(rota);
+            found(days);
             improved = true;
             last_gain = step;
         }
@@ -245,8 +247,14 @@ mod tests {
             let before = Cost::of(&model, &start).after_cars;
             let run = || {
                 let mut days = start.clone();
-                let better =
-                    ruin_and_recreate(&model, &mut days, f64::NEG_INFINITY, &|| false, &|| None);
+                let better = ruin_and_recreate(
+                    &model,
+                    &mut days,
+                    f64::NEG_INFINITY,
+                    &|| false,
+                    &|| None,
+                    &|_| {},
+                );
                 (better, days)
             };
             let (better, days) = run();
@@ -273,7 +281,7 @@ mod tests {
             let visit = model.nodes[node].visit;
             days[column.worker] = without(&model, &column, node);
             assert!(!made(&model, &days)[visit]);
-            ruin_and_recreate(&model, &mut days, f64::NEG_INFINITY, &|| false, &|| None);
+            ruin_and_recreate(&model, &mut days, f64::NEG_INFINITY, &|| false, &|| None, &|_| {});
             assert!(made(&model, &days)[visit], "seed {seed}: visit {visit} still out");
             assert_sound(&model, &days);
         }
@@ -286,12 +294,24 @@ mod tests {
         let model = Model::new(&problem);
         let start = construct(&model).days;
         let mut days = start.clone();
-        assert!(!ruin_and_recreate(&model, &mut days, f64::NEG_INFINITY, &|| true, &|| None));
+        assert!(!ruin_and_recreate(
+            &model,
+            &mut days,
+            f64::NEG_INFINITY,
+            &|| true,
+            &|| None,
+            &|_| {}
+        ));
         assert_eq!(days, start);
         let mut empty = vec![None; start.len()];
-        assert!(!ruin_and_recreate(&model, &mut empty, f64::NEG_INFINITY, &|| false, &|| Some(
-            0.5
-        )));
+        assert!(!ruin_and_recreate(
+            &model,
+            &mut empty,
+            f64::NEG_INFINITY,
+            &|| false,
+            &|| Some(0.5),
+            &|_| {}
+        ));
         assert!(empty.iter().all(Option::is_none));
     }
 }
