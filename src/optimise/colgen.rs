@@ -51,7 +51,7 @@ pub fn solve(
     model: &Model,
     days: &[Option<Column>],
     options: &SolveOptions,
-    offers: &dyn Fn() -> Vec<Column>,
+    offers: &dyn Fn() -> Vec<Vec<Option<Column>>>,
 ) -> Result<Outcome, SolveError> {
     let mut pool = Pool::new(model);
     let start: Vec<usize> = days.iter().flatten().filter_map(|c| pool.add(c.clone())).collect();
@@ -75,6 +75,8 @@ pub fn solve(
     // within a time budget ([`Fills`]): on a large day one fill costs more than an LP, and the
     // search and its bound come first.
     let mut rounded: Option<(f64, Vec<Option<Column>>)> = None;
+    // The cheapest rota offered (by the side search).
+    let mut offered: Option<(f64, Vec<Option<Column>>)> = None;
     // The last LP solved: its duals price the pool for the integer solve.
     let mut last: Option<LpSolution> = None;
     let mut fills =
@@ -90,8 +92,14 @@ pub fn solve(
         if iterations >= options.max_iterations {
             break;
         }
-        for column in offers() {
-            pool.add(column);
+        for rota in offers() {
+            let cost = days_cost(model, &rota);
+            if offered.as_ref().is_none_or(|(best, _)| cost < *best - 1e-9) {
+                offered = Some((cost, rota.clone()));
+            }
+            for column in rota.into_iter().flatten() {
+                pool.add(column);
+            }
         }
         let lp = last.insert(pool.solve()?);
         iterations += 1;
@@ -180,10 +188,15 @@ pub fn solve(
     }
     let generated = pool.columns.len() as u32;
     let rounded = rounded.map(|(_, days)| days);
+    // The integer solve starts from the cheapest rota at hand: an incumbent bounds its stages.
     let mut start = start;
-    if let Some(rounded) = rounded.as_ref().filter(|r| days_cost(model, r) < days_cost(model, days))
-    {
-        start = rounded.iter().flatten().map(|column| pool.index(column.clone())).collect();
+    let cheapest = [rounded.as_ref(), offered.as_ref().map(|(_, rota)| rota)]
+        .into_iter()
+        .flatten()
+        .map(|rota| (days_cost(model, rota), rota))
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((_, rota)) = cheapest.filter(|(cost, _)| *cost < days_cost(model, days)) {
+        start = rota.iter().flatten().map(|column| pool.index(column.clone())).collect();
     }
     let mut chosen = None;
     if options.remaining().is_none_or(|r| !r.is_zero()) {
@@ -329,7 +342,7 @@ mod tests {
         let none = || None;
         ruin::ruin_and_recreate(&model, &mut better, f64::NEG_INFINITY, &|| false, &none, &|_| {});
         let cost = days_cost(&model, &better);
-        let first_lp = |offers: &dyn Fn() -> Vec<Column>| {
+        let first_lp = |offers: &dyn Fn() -> Vec<Vec<Option<Column>>>| {
             let value = Cell::new(None);
             let progress = |p: &Progress| {
                 value.set(value.get().or(Some(p.lp_value)));
@@ -345,7 +358,7 @@ mod tests {
         let offered = Cell::new(false);
         let with = first_lp(&|| {
             let again = offered.replace(true);
-            better.iter().flatten().filter(|_| !again).cloned().collect()
+            std::iter::once(better.clone()).filter(|_| !again).collect()
         });
         assert!(with <= cost + 1e-6, "LP {with} above the offered rota's {cost}");
         let without = first_lp(&Vec::new);

@@ -232,7 +232,7 @@ fn side_search(
     days: &[Option<column::Column>],
     (limit, elapsed, stop): Timing,
     done: &AtomicBool,
-    offers: &Mutex<Vec<column::Column>>,
+    offers: &Mutex<Vec<Vec<Option<column::Column>>>>,
 ) -> Vec<Option<column::Column>> {
     let halt =
         || (elapsed.is_some() && done.load(Ordering::Relaxed)) || stop.is_some_and(|stop| stop());
@@ -240,13 +240,14 @@ fn side_search(
     // search after it starts from the cheapest rota found.
     let spent = || elapsed.map(|e| e().as_secs_f64() / limit.as_secs_f64().max(1e-9));
     let between = |from: f64, to: f64| move || spent().map(|s| (s - from) / (to - from));
-    // Each cheaper rota's days go to column generation's pool (when timed: an untimed solve
-    // stays deterministic), so its LP starts from the side search's rotas instead of climbing
-    // down to them through many rounds of pricing.
+    // Each cheaper rota goes to column generation (when timed: an untimed solve stays
+    // deterministic): its days to the pool, so the LP starts from the side search's rotas
+    // instead of climbing down to them through many rounds of pricing, and the cheapest to the
+    // integer solve as its start.
     let offer = |rota: &[Option<column::Column>]| {
         if elapsed.is_some() {
             let mut offers = offers.lock().unwrap_or_else(|e| e.into_inner());
-            offers.extend(rota.iter().flatten().cloned());
+            offers.push(rota.to_vec());
         }
     };
     let mut rota = days.to_vec();
