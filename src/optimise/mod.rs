@@ -12,7 +12,9 @@
 //! 4. `improve`: day elimination and visit relocation on the cheapest rota, then `ruin`: strings
 //!    of nearby visits taken out and put back, in the time left; the same local search also runs
 //!    on a second thread from the heuristic's rota while steps 2 and 3 run (the side search),
-//!    which takes whole trips out (`eliminate`) where a trip costs more than all the travel;
+//!    which takes whole trips out (`eliminate`) where a trip costs more than all the travel,
+//!    and hands each cheaper rota it finds to steps 2 and 3 (its days join the LP's columns,
+//!    and the integer solve starts from the cheapest rota at hand);
 //! 5. `cars`: concrete cars per trip, keeping charge above the reserve (a search per hub that
 //!    revisits a choice when a later trip finds no car with the charge); a trip that finds none
 //!    leaves when a car is back, or falls back to the worker's own car, walking, or leaves its
