@@ -32,7 +32,8 @@ const LONGEST_STRING: usize = 10;
 /// [`UNTIMED_STEPS`] steps), which cools the acceptance. The search also ends once its best
 /// rota costs `floor` (a proven lower bound: nothing cheaper exists) or has not improved for
 /// [`STALL_STEPS_PER_VISIT`] steps per movable visit, so a day the search has settled is
-/// returned without waiting for the time limit.
+/// returned without waiting for the time limit. `found` sees each cheaper rota as it is found
+/// (the side search hands them to column generation).
 pub fn ruin_and_recreate(
     model: &Model,
     days: &mut [Option<Column>],
