@@ -93,13 +93,10 @@ pub fn solve(
             break;
         }
         for rota in offers() {
-            let cost = days_cost(model, &rota);
-            if offered.as_ref().is_none_or(|(best, _)| cost < *best - 1e-9) {
-                offered = Some((cost, rota.clone()));
+            for column in rota.iter().flatten() {
+                pool.add(column.clone());
             }
-            for column in rota.into_iter().flatten() {
-                pool.add(column);
-            }
+            keep_cheaper(model, &mut offered, rota);
         }
         let lp = last.insert(pool.solve()?);
         iterations += 1;
@@ -107,10 +104,7 @@ pub fn solve(
         let left = left_out(model, &candidate);
         if fills.allow(left.len()) {
             fills.fill(model, &mut candidate, &left, &stop);
-            let cost = days_cost(model, &candidate);
-            if rounded.as_ref().is_none_or(|(best, _)| cost < *best - 1e-9) {
-                rounded = Some((cost, candidate));
-            }
+            keep_cheaper(model, &mut rounded, candidate);
         }
         let weak: f64 = lp.value
             + (0..model.workers.len()).map(|w| weak_bound(model, &lp.duals, w)).sum::<f64>();
@@ -187,17 +181,13 @@ pub fn solve(
         }
     }
     let generated = pool.columns.len() as u32;
-    let rounded = rounded.map(|(_, days)| days);
     // The integer solve starts from the cheapest rota at hand: an incumbent bounds its stages.
     let mut start = start;
-    let cheapest = [rounded.as_ref(), offered.as_ref().map(|(_, rota)| rota)]
-        .into_iter()
-        .flatten()
-        .map(|rota| (days_cost(model, rota), rota))
-        .min_by(|a, b| a.0.total_cmp(&b.0));
+    let cheapest = [&rounded, &offered].into_iter().flatten().min_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((_, rota)) = cheapest.filter(|(cost, _)| *cost < days_cost(model, days)) {
         start = rota.iter().flatten().map(|column| pool.index(column.clone())).collect();
     }
+    let rounded = rounded.map(|(_, days)| days);
     let mut chosen = None;
     if options.remaining().is_none_or(|r| !r.is_zero()) {
         // Some of what is left stays for the local search and the car assignment after it.
@@ -207,6 +197,18 @@ pub fn solve(
     }
     let days = chosen.map(|chosen| to_days(model, &pool.columns, &chosen));
     Ok(Outcome { days, rounded, bound, bound_kind, iterations, columns: generated, timed_out })
+}
+
+/// Puts `rota` in `slot` if it is cheaper than the rota there, keeping its cost beside it.
+fn keep_cheaper(
+    model: &Model,
+    slot: &mut Option<(f64, Vec<Option<Column>>)>,
+    rota: Vec<Option<Column>>,
+) {
+    let cost = days_cost(model, &rota);
+    if slot.as_ref().is_none_or(|(best, _)| cost < *best - 1e-9) {
+        *slot = Some((cost, rota));
+    }
 }
 
 /// One-visit days of every pod worker for every visit: they keep the first duals near the cost
