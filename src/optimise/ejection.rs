@@ -505,8 +505,8 @@ impl<'f> Squeeze<'f> {
         for _ in 0..RANDOM_MOVES {
             let u = rng.gen_range(1..fleet.stops());
             let Some(&w) = self.near[u].choose(rng) else { return };
-            let Some(choices) = moves(fleet, routes, u, w) else { continue };
-            let (change, a, b) = &choices[rng.gen_range(0..choices.len())];
+            let kind = rng.gen_range(0..MOVE_KINDS);
+            let Some((change, a, b)) = one_move(fleet, routes, u, w, kind) else { continue };
             if a.feasible(fleet) && b.feasible(fleet) {
                 change.apply(fleet, routes);
             }
@@ -559,6 +559,9 @@ impl Move {
     }
 }
 
+/// The kinds of move [`one_move`] makes from a pair of stops.
+const MOVE_KINDS: usize = 7;
+
 /// Every move pairing stop `u` with stop `w` of another route, with the two routes it makes
 /// (in the order of [`Move::routes`]); `None` where they share a route or one is in the pool.
 fn moves(
@@ -566,7 +569,20 @@ fn moves(
     routes: &Routes,
     u: usize,
     w: usize,
-) -> Option<[(Move, Segment, Segment); 7]> {
+) -> Option<Vec<(Move, Segment, Segment)>> {
+    (0..MOVE_KINDS).map(|kind| one_move(fleet, routes, u, w, kind)).collect()
+}
+
+/// Move `kind` (of [`MOVE_KINDS`]) pairing stop `u` with stop `w` of another route, as in
+/// [`moves`]. The perturbation draws one kind and judges only it: judging all seven to use
+/// one made it most of the route minimisation's time.
+fn one_move(
+    fleet: &Fleet,
+    routes: &Routes,
+    u: usize,
+    w: usize,
+    kind: usize,
+) -> Option<(Move, Segment, Segment)> {
     let ((a, i), (b, j)) = (routes.at[u], routes.at[w]);
     if a == usize::MAX || b == usize::MAX || a == b {
         return None;
@@ -581,15 +597,15 @@ fn moves(
         let sb = rb.prefix[j].then(fleet, &ra.suffix[i]);
         (Move::Tails { a, i, b, j }, sa, sb)
     };
-    Some([
-        relocate(a, i, b, j + 1, u),
-        relocate(a, i, b, j, u),
-        relocate(b, j, a, i + 1, w),
-        relocate(b, j, a, i, w),
-        (Move::Swap { a, i, b, j }, ra.replaced(fleet, i, w), rb.replaced(fleet, j, u)),
-        tails(i + 1, j + 1),
-        tails(i, j),
-    ])
+    Some(match kind {
+        0 => relocate(a, i, b, j + 1, u),
+        1 => relocate(a, i, b, j, u),
+        2 => relocate(b, j, a, i + 1, w),
+        3 => relocate(b, j, a, i, w),
+        4 => (Move::Swap { a, i, b, j }, ra.replaced(fleet, i, w), rb.replaced(fleet, j, u)),
+        5 => tails(i + 1, j + 1),
+        _ => tails(i, j),
+    })
 }
 
 /// Route `route` with the visit in and `ejected` out, the ejected visits' failures summed.
@@ -613,81 +629,130 @@ fn best_ejection(
     let mut order: Vec<usize> =
         (0..routes.len()).filter(|&r| !routes[r].stops.is_empty()).collect();
     order.shuffle(rng);
-    let mut best: Option<Ejection> = None;
-    let mut search = Search::default();
-    for r in order {
-        for k in 0..=routes[r].stops.len() {
-            let mut stops = routes[r].stops.clone();
-            stops.insert(k, v);
-            let bound = best.as_ref().map_or(u64::MAX, |b| b.failures);
-            search.reset(fleet, stops, v, bound);
-            search.visit(fleet, failures, 0, fleet.stop(0), 0);
-            if let Some((sum, ejected)) = search.found.take() {
-                let stops = search.stops.iter().copied().filter(|s| !ejected.contains(s)).collect();
-                best = Some(Ejection { route: r, stops, ejected, failures: sum });
-            }
+    let mut search = Search { entering: v, bound: u64::MAX, ..Search::default() };
+    // Fewest ejections first: most insertions need one or two, which a search allowed five
+    // from the start found only after diving through the many ways of ejecting five (on the
+    // long routes of Solomon R204 it ran out of nodes before finding any). Each later depth
+    // starts from the cheapest found, and one whose every ejection has failed once cannot beat
+    // a sum of `most` or less.
+    for most in 1..=MOST_EJECTED {
+        if search.found.as_ref().is_some_and(|f| f.failures <= most as u64) {
+            break;
+        }
+        search.most = most;
+        for &r in &order {
+            search.start(&routes[r], r, failures);
+            search.visit(fleet, failures, 0, fleet.stop(0), 0, None);
             if search.nodes > SEARCH_NODES {
-                return best;
+                return search.found;
             }
         }
     }
-    best
+    search.found
 }
 
-/// The depth-first search of one ejection: over the route's stops in order, each kept or
-/// ejected, cut where a kept stop makes the prefix warp or the failures reach the best found.
+/// The depth-first search of one ejection over one route: its stops in order, each kept or
+/// ejected, and the entering visit put in before one of them (or at the end); cut where a kept
+/// stop makes the prefix warp or the failures cannot beat the best found. One search covers
+/// every position of the entering visit, so the choices before it are not searched again for
+/// each position, and it reads the route's own suffixes.
 #[derive(Default)]
-struct Search {
-    /// The route with the visit in.
-    stops: Vec<usize>,
-    /// Its suffix segments, as in [`Route`].
-    suffix: Vec<Segment>,
+struct Search<'r> {
+    route: Option<&'r Route>,
+    /// The route's index.
+    index: usize,
     /// The visit going in, never ejected.
     entering: usize,
     ejected: Vec<usize>,
-    /// The cheapest ejection so far: its failures and visits.
-    found: Option<(u64, Vec<usize>)>,
+    /// The cheapest ejection so far.
+    found: Option<Ejection>,
+    /// The failures of the cheapest so far (`u64::MAX` before one).
     bound: u64,
+    /// The most visits this depth of the search may eject.
+    most: usize,
+    /// `cheapest[k]`: the fewest failures of the route's stops from position `k` on.
+    cheapest: Vec<u64>,
     nodes: usize,
 }
 
-impl Search {
-    fn reset(&mut self, fleet: &Fleet, stops: Vec<usize>, entering: usize, bound: u64) {
-        // Only the suffixes: the search builds its prefixes as it keeps stops.
-        suffixes(fleet, &stops, &mut self.suffix);
-        self.stops = stops;
-        self.entering = entering;
-        self.bound = bound;
+impl<'r> Search<'r> {
+    fn start(&mut self, route: &'r Route, index: usize, failures: &[u64]) {
+        self.route = Some(route);
+        self.index = index;
         self.ejected.clear();
+        self.cheapest.clear();
+        self.cheapest.resize(route.stops.len() + 1, u64::MAX);
+        for k in (0..route.stops.len()).rev() {
+            self.cheapest[k] = failures[route.stops[k]].min(self.cheapest[k + 1]);
+        }
     }
 
-    /// Decides stop `k` on, after `prefix` (the base and the stops kept so far), the ejected
-    /// so far having failed `sum` times.
-    fn visit(&mut self, fleet: &Fleet, failures: &[u64], k: usize, prefix: Segment, sum: u64) {
+    /// Decides the route's stop `k` on, after `prefix` (the base, the stops kept so far and
+    /// the entering visit if `at` says where it went in), the ejected so far having failed
+    /// `sum` times.
+    fn visit(
+        &mut self,
+        fleet: &Fleet,
+        failures: &[u64],
+        k: usize,
+        prefix: Segment,
+        sum: u64,
+        at: Option<usize>,
+    ) {
         self.nodes += 1;
         if sum >= self.bound || self.nodes > SEARCH_NODES {
             return;
         }
-        if prefix.then(fleet, &self.suffix[k]).feasible(fleet) {
-            // Feasible from here as it is: ejecting more would only cost more.
-            self.bound = sum;
-            self.found = Some((sum, self.ejected.clone()));
+        let route = self.route.expect("a search starts on a route");
+        match at {
+            Some(at) if prefix.then(fleet, &route.suffix[k]).feasible(fleet) => {
+                // Feasible from here as it is: ejecting more would only cost more.
+                self.record(sum, at);
+                return;
+            }
+            Some(_) => {}
+            None => {
+                let with = prefix.then(fleet, &fleet.stop(self.entering));
+                if with.warp == 0 {
+                    self.visit(fleet, failures, k, with, sum, Some(k));
+                }
+            }
+        }
+        // Only an ejection of exactly `most` can beat what fewer found: the rest must go from
+        // here on, each having failed at least as often as the least failed of them.
+        let rest = (self.most - self.ejected.len()) as u64;
+        if sum.saturating_add(rest.saturating_mul(self.cheapest[k])) >= self.bound
+            || (rest == 0 && at.is_some())
+        {
             return;
         }
-        // Another visit must go, and each has failed at least once.
-        if sum + 1 >= self.bound {
-            return;
-        }
-        let Some(&s) = self.stops.get(k) else { return };
+        let Some(&s) = route.stops.get(k) else { return };
         let kept = prefix.then(fleet, &fleet.stop(s));
         if kept.warp == 0 {
-            self.visit(fleet, failures, k + 1, kept, sum);
+            self.visit(fleet, failures, k + 1, kept, sum, at);
         }
-        if s != self.entering && self.ejected.len() < MOST_EJECTED {
+        if rest > 0 {
             self.ejected.push(s);
-            self.visit(fleet, failures, k + 1, prefix, sum + failures[s]);
+            self.visit(fleet, failures, k + 1, prefix, sum + failures[s], at);
             self.ejected.pop();
         }
+    }
+
+    /// Keeps the current path, which fails `sum` times with the entering visit in before the
+    /// route's stop `at`, as the cheapest ejection.
+    fn record(&mut self, sum: u64, at: usize) {
+        let route = self.route.expect("a search starts on a route");
+        let mut stops: Vec<usize> =
+            route.stops.iter().copied().filter(|s| !self.ejected.contains(s)).collect();
+        let before = route.stops[..at].iter().filter(|s| !self.ejected.contains(s)).count();
+        stops.insert(before, self.entering);
+        self.bound = sum;
+        self.found = Some(Ejection {
+            route: self.index,
+            stops,
+            ejected: self.ejected.clone(),
+            failures: sum,
+        });
     }
 }
 
