@@ -30,10 +30,11 @@ const LONGEST_STRING: usize = 10;
 /// Improves `days` in place until `stop`; returns whether the rota got cheaper. `spent` says
 /// what fraction of the search's time is gone (`None` without a clock: the search then makes
 /// [`UNTIMED_STEPS`] steps), which cools the acceptance. The search also ends once its best
-/// rota costs `floor` (a proven lower bound: nothing cheaper exists) or has not improved for
-/// [`STALL_STEPS_PER_VISIT`] steps per movable visit, so a day the search has settled is
-/// returned without waiting for the time limit. `found` sees each cheaper rota as it is found
-/// (the side search hands them to column generation).
+/// rota costs `floor` (a proven lower bound: nothing cheaper exists), or once it is within
+/// [`STALL_GAP`] of the floor and has not improved for [`STALL_STEPS_PER_VISIT`] steps per
+/// movable visit, so a day the search has settled is returned without waiting for the time
+/// limit. `found` sees each cheaper rota as it is found (the side search hands them to column
+/// generation).
 pub fn ruin_and_recreate(
     model: &Model,
     days: &mut [Option<Column>],
@@ -58,7 +59,8 @@ pub fn ruin_and_recreate(
     for step in 0.. {
         let fraction = spent().unwrap_or(step as f64 / UNTIMED_STEPS as f64);
         let settled = best.after_cars <= floor + 1e-9 * floor.abs().max(1.0);
-        if fraction >= 1.0 || settled || step - last_gain > stall || stop() {
+        let stalled = step - last_gain > stall && best.after_cars <= floor * (1.0 + STALL_GAP);
+        if fraction >= 1.0 || settled || stalled || stop() {
             break;
         }
         let seed = movable[rng.gen_range(0..movable.len())];
@@ -107,8 +109,13 @@ fn placeable(model: &Model, v: usize) -> bool {
 
 /// Steps of a search without a clock (tests, deterministic runs).
 pub const UNTIMED_STEPS: usize = 300;
-/// Steps without a better rota, per movable visit, after which the search ends.
+/// Steps without a better rota, per movable visit, after which a search near its floor ends.
 const STALL_STEPS_PER_VISIT: usize = 50;
+/// How near its floor (a fraction of it) a search must be for a stall to end it. Far from it
+/// the annealing, still warm, often finds more: Solomon days, whose only bound is a weak
+/// Lagrangian one, stopped at 7 of their 10 s, and running on took eight of them from 4.2% to
+/// 2.2% over the best known on average (RC207 4.4% to 3.2%, R109 8.4% to 2.9%; one run each).
+const STALL_GAP: f64 = 0.01;
 /// The starting temperature, in travel cost per visit made.
 const HOT: f64 = 5.0;
 /// The final temperature.
