@@ -505,8 +505,8 @@ impl<'f> Squeeze<'f> {
         for _ in 0..RANDOM_MOVES {
             let u = rng.gen_range(1..fleet.stops());
             let Some(&w) = self.near[u].choose(rng) else { return };
-            let kind = rng.gen_range(0..MOVE_KINDS);
-            let Some((change, a, b)) = one_move(fleet, routes, u, w, kind) else { continue };
+            let Some(at) = pair(routes, u, w) else { continue };
+            let (change, a, b) = one_move(fleet, routes, at, rng.gen_range(0..MOVE_KINDS));
             if a.feasible(fleet) && b.feasible(fleet) {
                 change.apply(fleet, routes);
             }
@@ -562,31 +562,35 @@ impl Move {
 /// The kinds of move [`one_move`] makes from a pair of stops.
 const MOVE_KINDS: usize = 7;
 
+/// Where stops `u` and `w` are, `None` where they share a route or one is in the pool (no move
+/// pairs them).
+fn pair(routes: &Routes, u: usize, w: usize) -> Option<[(usize, usize); 2]> {
+    let ((a, i), (b, j)) = (routes.at[u], routes.at[w]);
+    (a != usize::MAX && b != usize::MAX && a != b).then_some([(a, i), (b, j)])
+}
+
 /// Every move pairing stop `u` with stop `w` of another route, with the two routes it makes
-/// (in the order of [`Move::routes`]); `None` where they share a route or one is in the pool.
+/// (in the order of [`Move::routes`]); `None` where [`pair`] finds none.
 fn moves(
     fleet: &Fleet,
     routes: &Routes,
     u: usize,
     w: usize,
-) -> Option<Vec<(Move, Segment, Segment)>> {
-    (0..MOVE_KINDS).map(|kind| one_move(fleet, routes, u, w, kind)).collect()
+) -> Option<[(Move, Segment, Segment); MOVE_KINDS]> {
+    let at = pair(routes, u, w)?;
+    Some(std::array::from_fn(|kind| one_move(fleet, routes, at, kind)))
 }
 
-/// Move `kind` (of [`MOVE_KINDS`]) pairing stop `u` with stop `w` of another route, as in
-/// [`moves`]. The perturbation draws one kind and judges only it: judging all seven to use
-/// one made it most of the route minimisation's time.
+/// Move `kind` (of [`MOVE_KINDS`]) between the stops at `at` (from [`pair`]), as in [`moves`].
+/// The perturbation draws one kind and judges only it: judging all seven to use one made it
+/// most of the route minimisation's time.
 fn one_move(
     fleet: &Fleet,
     routes: &Routes,
-    u: usize,
-    w: usize,
+    [(a, i), (b, j)]: [(usize, usize); 2],
     kind: usize,
-) -> Option<(Move, Segment, Segment)> {
-    let ((a, i), (b, j)) = (routes.at[u], routes.at[w]);
-    if a == usize::MAX || b == usize::MAX || a == b {
-        return None;
-    }
+) -> (Move, Segment, Segment) {
+    let (u, w) = (routes.routes[a].stops[i], routes.routes[b].stops[j]);
     let (ra, rb) = (&routes.routes[a], &routes.routes[b]);
     let relocate = |from: usize, k: usize, to: usize, j: usize, s: usize| {
         let (rf, rt) = (&routes.routes[from], &routes.routes[to]);
@@ -597,7 +601,7 @@ fn one_move(
         let sb = rb.prefix[j].then(fleet, &ra.suffix[i]);
         (Move::Tails { a, i, b, j }, sa, sb)
     };
-    Some(match kind {
+    match kind {
         0 => relocate(a, i, b, j + 1, u),
         1 => relocate(a, i, b, j, u),
         2 => relocate(b, j, a, i + 1, w),
@@ -605,7 +609,7 @@ fn one_move(
         4 => (Move::Swap { a, i, b, j }, ra.replaced(fleet, i, w), rb.replaced(fleet, j, u)),
         5 => tails(i + 1, j + 1),
         _ => tails(i, j),
-    })
+    }
 }
 
 /// Route `route` with the visit in and `ejected` out, the ejected visits' failures summed.

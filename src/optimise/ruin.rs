@@ -113,8 +113,9 @@ pub const UNTIMED_STEPS: usize = 300;
 const STALL_STEPS_PER_VISIT: usize = 50;
 /// How near its floor (a fraction of it) a search must be for a stall to end it. Far from it
 /// the annealing, still warm, often finds more: Solomon days, whose only bound is a weak
-/// Lagrangian one, stopped at 7 of their 10 s, and running on took eight of them from 4.2% to
-/// 2.2% over the best known on average (RC207 4.4% to 3.2%, R109 8.4% to 2.9%; one run each).
+/// Lagrangian one, stopped at 7 of their 10 s; running to the limit took the mean gap to the
+/// best known from 1.86% to 1.38% over the instances at their vehicle count (one full run
+/// each; BENCHMARKS.md).
 const STALL_GAP: f64 = 0.01;
 /// The starting temperature, in travel cost per visit made.
 const HOT: f64 = 5.0;
