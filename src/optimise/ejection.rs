@@ -633,7 +633,7 @@ fn best_ejection(
     let mut order: Vec<usize> =
         (0..routes.len()).filter(|&r| !routes[r].stops.is_empty()).collect();
     order.shuffle(rng);
-    let mut search = Search { entering: v, bound: u64::MAX, ..Search::default() };
+    let mut search = Search { entering: v, ..Search::default() };
     // Fewest ejections first: most insertions need one or two, which a search allowed five
     // from the start found only after diving through the many ways of ejecting five (on the
     // long routes of Solomon R204 it ran out of nodes before finding any). Each later depth
@@ -670,8 +670,6 @@ struct Search<'r> {
     ejected: Vec<usize>,
     /// The cheapest ejection so far.
     found: Option<Ejection>,
-    /// The failures of the cheapest so far (`u64::MAX` before one).
-    bound: u64,
     /// The most visits this depth of the search may eject.
     most: usize,
     /// `cheapest[k]`: the fewest failures of the route's stops from position `k` on.
@@ -704,7 +702,7 @@ impl<'r> Search<'r> {
         at: Option<usize>,
     ) {
         self.nodes += 1;
-        if sum >= self.bound || self.nodes > SEARCH_NODES {
+        if sum >= self.bound() || self.nodes > SEARCH_NODES {
             return;
         }
         let route = self.route.expect("a search starts on a route");
@@ -725,7 +723,7 @@ impl<'r> Search<'r> {
         // Only an ejection of exactly `most` can beat what fewer found: the rest must go from
         // here on, each having failed at least as often as the least failed of them.
         let rest = (self.most - self.ejected.len()) as u64;
-        if sum.saturating_add(rest.saturating_mul(self.cheapest[k])) >= self.bound
+        if sum.saturating_add(rest.saturating_mul(self.cheapest[k])) >= self.bound()
             || (rest == 0 && at.is_some())
         {
             return;
@@ -742,6 +740,11 @@ impl<'r> Search<'r> {
         }
     }
 
+    /// The failures of the cheapest ejection so far (`u64::MAX` before one).
+    fn bound(&self) -> u64 {
+        self.found.as_ref().map_or(u64::MAX, |f| f.failures)
+    }
+
     /// Keeps the current path, which fails `sum` times with the entering visit in before the
     /// route's stop `at`, as the cheapest ejection.
     fn record(&mut self, sum: u64, at: usize) {
@@ -750,7 +753,6 @@ impl<'r> Search<'r> {
             route.stops.iter().copied().filter(|s| !self.ejected.contains(s)).collect();
         let before = route.stops[..at].iter().filter(|s| !self.ejected.contains(s)).count();
         stops.insert(before, self.entering);
-        self.bound = sum;
         self.found = Some(Ejection {
             route: self.index,
             stops,
