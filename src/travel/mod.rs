@@ -69,12 +69,15 @@ impl TravelModel {
     /// The drive from `from` to `to`. The first `trunk_after_km` go at town speed when both
     /// ends are in town and rural speed otherwise; the rest at trunk speed.
     pub fn drive(&self, from: Location, to: Location) -> Leg {
-        let km = self.road_km(from, to);
+        self.drive_leg(self.road_km(from, to), self.in_town(from) && self.in_town(to))
+    }
+
+    /// A drive of `km` road km, in town at both ends or not.
+    fn drive_leg(&self, km: f64, in_town: bool) -> Leg {
         if km == 0.0 {
             return Leg { km, seconds: 0 };
         }
-        let local_kmh =
-            if self.in_town(from) && self.in_town(to) { self.town_kmh } else { self.rural_kmh };
+        let local_kmh = if in_town { self.town_kmh } else { self.rural_kmh };
         let local_km = km.min(self.trunk_after_km);
         let trunk_km = km - local_km;
         let hours = local_km / local_kmh + trunk_km / self.trunk_kmh;
@@ -83,7 +86,11 @@ impl TravelModel {
 
     /// The walk from `from` to `to`.
     pub fn walk(&self, from: Location, to: Location) -> Leg {
-        let km = self.road_km(from, to);
+        self.walk_leg(self.road_km(from, to))
+    }
+
+    /// A walk of `km` road km.
+    fn walk_leg(&self, km: f64) -> Leg {
         Leg { km, seconds: whole_seconds(km / self.walk_kmh * 3600.0) }
     }
 }
@@ -115,14 +122,19 @@ pub struct TravelMatrix {
 
 impl TravelMatrix {
     /// The matrix of `model` over `points`.
+    /// Each point's town and each pair's distance are worked out once: asking the model for
+    /// every leg took 8.5 s for a council ten times Medway's (3,000 points, each leg testing both
+    /// ends against every town twice).
     pub fn build(model: &TravelModel, points: Vec<NamedPoint>) -> TravelMatrix {
         let n = points.len();
+        let in_town: Vec<bool> = points.iter().map(|p| model.in_town(p.location)).collect();
         let mut drive = Vec::with_capacity(n * n);
         let mut walk = Vec::with_capacity(n * n);
-        for a in &points {
-            for b in &points {
-                drive.push(model.drive(a.location, b.location));
-                walk.push(model.walk(a.location, b.location));
+        for (a, from) in points.iter().enumerate() {
+            for (b, to) in points.iter().enumerate() {
+                let km = model.road_km(from.location, to.location);
+                drive.push(model.drive_leg(km, in_town[a] && in_town[b]));
+                walk.push(model.walk_leg(km));
             }
         }
         TravelMatrix { points, drive, walk }
@@ -218,6 +230,27 @@ mod tests {
         let model = TravelModel::with_towns(medway_towns());
         let leg = model.drive(at(51.3885, 0.5215), at(51.5072, -0.1276));
         assert!(leg.km > 55.0 && leg.seconds > 45 * 60, "{leg:?}");
+    }
+
+    #[test]
+    fn the_matrix_holds_the_models_own_legs() {
+        // In town, out of town (Grain), across the town's edge, and far (London): every drive
+        // speed and both ends' towns.
+        let model = TravelModel::with_towns(medway_towns());
+        let places =
+            [at(51.3885, 0.5215), at(51.389, 0.549), at(51.459, 0.712), at(51.5072, -0.1276)];
+        let points: Vec<NamedPoint> = places
+            .iter()
+            .enumerate()
+            .map(|(i, &location)| NamedPoint { key: format!("p{i}"), location })
+            .collect();
+        let matrix = TravelMatrix::build(&model, points);
+        for (a, &from) in places.iter().enumerate() {
+            for (b, &to) in places.iter().enumerate() {
+                assert_eq!(matrix.drive(a, b), model.drive(from, to), "drive {a} -> {b}");
+                assert_eq!(matrix.walk(a, b), model.walk(from, to), "walk {a} -> {b}");
+            }
+        }
     }
 
     #[test]
