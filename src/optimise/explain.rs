@@ -1,14 +1,25 @@
 //! Why a visit is left out: a stable code and a sentence an officer can act on, found by asking
 //! the simplest question that fails (nobody qualified, nobody free in the window, no car, a full
 //! day) rather than by reading solver internals.
+//!
+//! "Full" is asked of the rota as it stands, twice: does the visit fit anyone's day with the
+//! pool's cars as booked (then only the time limit kept it out), and does it fit anyone's day
+//! were a car free (then the pool is what is short, not the staff). The fleet manager's count of
+//! cars needed reads these codes: on Medway's 23 November the first rota left five after-school
+//! visits out as "every worker fully booked" while half the workers had a free afternoon and
+//! all but one of the 25 cars were out.
 
-use super::column::{schedule_day, TripSpec};
-use super::model::Model;
+use super::column::{schedule_day, Column, TripSpec};
+use super::heuristic::{best_insertion, insertion_with_cars, CarBook, Insertion, Trips};
+use super::model::{Mode, Model};
 use crate::domain::TimeOfDay;
 
-/// The reason visit `v` is left out. `car_reason` is what car assignment said, if it dropped it.
+/// The reason visit `v` is left out of `days` (whose pool bookings are `book`). `car_reason` is
+/// what car assignment said, if it dropped it.
 pub fn explain(
     model: &Model,
+    days: &[Option<Column>],
+    book: &CarBook,
     v: usize,
     car_reason: Option<(&'static str, String)>,
 ) -> (&'static str, String) {
@@ -67,6 +78,19 @@ pub fn explain(
     if let Some(reason) = car_reason {
         return reason;
     }
+    match insertion_with_cars(model, days, book, v) {
+        Some(Insertion::Fits(w, _)) => {
+            return (
+                "NOT_REACHED",
+                format!(
+                    "{} could still make it: the search stopped at its time limit first",
+                    model.problem.workers[w].id
+                ),
+            )
+        }
+        Some(Insertion::CarsDrop(code, reason)) => return (code, reason),
+        None => {}
+    }
     if visit.deadline > model.problem.date {
         return (
             "DEFERRED",
@@ -75,6 +99,30 @@ pub fn explain(
                 visit.deadline
             ),
         );
+    }
+    // Would a free car let someone make it? Each worker asked with the pool to themselves.
+    let alone = CarBook::new(model);
+    for &w in &eligible {
+        let fits = model.visit_nodes[v]
+            .iter()
+            .find_map(|&n| best_insertion(model, days, &alone, w, n, f64::INFINITY, Trips::Any));
+        let Some((_, column)) = fits else { continue };
+        let needs_car = column.trips.iter().find(|t| {
+            t.mode == Mode::Pool && t.stops.iter().any(|s| model.nodes[s.node].visit == v)
+        });
+        if let (Some(trip), Some(hub)) = (needs_car, model.workers[w].hub) {
+            return (
+                "NO_CAR_FREE",
+                format!(
+                    "all {} cars at {} booked or out of service between {} and {}, when {} is free",
+                    model.hub_cars[hub].len(),
+                    model.problem.hubs[hub].id,
+                    TimeOfDay(trip.depart),
+                    TimeOfDay(trip.back),
+                    model.problem.workers[w].id
+                ),
+            );
+        }
     }
     (
         "NO_TIME",

@@ -3,6 +3,7 @@
 use super::cars::CarPlan;
 use super::column::Column;
 use super::explain::explain;
+use super::heuristic::CarBook;
 use super::model::{End, Mode, Model};
 use crate::domain::{
     Endpoint, Rota, SolveReport, Stop, TimeOfDay, Transport, Trip, Unscheduled, WorkerDay,
@@ -68,6 +69,10 @@ pub fn to_rota(
         }
         workers.push(WorkerDay { worker: worker.id.clone(), trips });
     }
+    let mut book = CarBook::new(model);
+    for column in days.iter().flatten() {
+        book.record(model, column);
+    }
     let mut unscheduled = Vec::new();
     for (v, visit) in problem.visits.iter().enumerate() {
         if made[v] {
@@ -75,7 +80,7 @@ pub fn to_rota(
         }
         objective += model.penalty[v];
         let car_reason = cars.dropped.iter().find(|d| d.0 == v).map(|d| (d.1, d.2.clone()));
-        let (code, reason) = explain(model, v, car_reason);
+        let (code, reason) = explain(model, days, &book, v, car_reason);
         unscheduled.push(Unscheduled {
             visit: visit.id.clone(),
             child: visit.child.clone(),

@@ -336,6 +336,44 @@ pub fn best_insertion(
     best
 }
 
+/// What putting a visit left out into a finished rota comes to.
+pub enum Insertion {
+    /// Worker `w`'s day takes it, cars and charge included: the day with it.
+    Fits(usize, Column),
+    /// A day takes it by the pool's count of cars, but the car stage then drops it: its reason.
+    CarsDrop(&'static str, String),
+}
+
+/// The first eligible worker whose day in `days` (with pool bookings `book`) takes visit `v` for
+/// less than its penalty, confirmed by the car stage run on the days of that worker's hub alone
+/// (the pool's count of cars says nothing of charge, nor of a car free at the right time); `None`
+/// where no day takes it. Only ordinary visits: a joint one needs two days at once.
+pub fn insertion_with_cars(
+    model: &Model,
+    days: &[Option<Column>],
+    book: &CarBook,
+    v: usize,
+) -> Option<Insertion> {
+    if model.visit(v).joint {
+        return None;
+    }
+    let (w, column) = candidates(model, v).concat().into_iter().find_map(|w| {
+        model.visit_nodes[v].iter().find_map(|&n| {
+            best_insertion(model, days, book, w, n, model.penalty[v], Trips::Any)
+                .map(|(_, column)| (w, column))
+        })
+    })?;
+    let hub = model.workers[w].hub;
+    let mut trial: Vec<Option<Column>> =
+        days.iter().map(|day| day.clone().filter(|c| model.workers[c.worker].hub == hub)).collect();
+    trial[w] = Some(column.clone());
+    let cars = super::cars::assign_cars(model, &mut trial);
+    Some(match cars.dropped.into_iter().find(|d| d.0 == v) {
+        Some((_, code, reason)) => Insertion::CarsDrop(code, reason),
+        None => Insertion::Fits(w, column),
+    })
+}
+
 /// One way to add a node to a day.
 #[derive(Clone, Copy)]
 enum Way {

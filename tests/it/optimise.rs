@@ -516,3 +516,21 @@ fn finds_the_true_optimum_of_tiny_days() {
         );
     }
 }
+
+#[test]
+fn a_visit_left_out_for_want_of_a_car_says_so_not_that_the_staff_are_booked() {
+    // Two workers free all afternoon, one car, two after-school visits 8 km out in opposite
+    // directions (too far to walk, no own cars): one is made, and the other is left out because
+    // the car is out, while the second worker is free.
+    let day = Day::new(&[(8.0, 0.0), (-8.0, 0.0)])
+        .worker("W1")
+        .worker("W2")
+        .car("CAR1")
+        .visit(0, "W1", span(t(15, 30), t(16, 30)))
+        .visit(1, "W2", span(t(15, 30), t(16, 30)));
+    let rota = solve(&day.problem);
+    assert_eq!(rota.unscheduled.len(), 1, "{:?}", rota.unscheduled);
+    let left = &rota.unscheduled[0];
+    assert_eq!(left.code, "NO_CAR_FREE", "{left:?}");
+    assert!(left.reason.contains("all 1 cars at H"), "{}", left.reason);
+}
