@@ -100,9 +100,10 @@ pub fn explain(
             ),
         );
     }
-    // Would a free car let someone make it? Each worker asked with the pool to themselves.
+    // Would a free car let someone make it? Each worker asked with the pool to themselves (not
+    // of a joint visit: one worker's day says nothing of the pair's).
     let alone = CarBook::new(model);
-    for &w in &eligible {
+    for &w in eligible.iter().filter(|_| !visit.joint) {
         let fits = model.visit_nodes[v]
             .iter()
             .find_map(|&n| best_insertion(model, days, &alone, w, n, f64::INFINITY, Trips::Any));
