@@ -69,10 +69,7 @@ pub fn to_rota(
         }
         workers.push(WorkerDay { worker: worker.id.clone(), trips });
     }
-    let mut book = CarBook::new(model);
-    for column in days.iter().flatten() {
-        book.record(model, column);
-    }
+    let book = CarBook::of(model, days);
     let mut unscheduled = Vec::new();
     for (v, visit) in problem.visits.iter().enumerate() {
         if made[v] {

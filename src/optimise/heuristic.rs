@@ -18,6 +18,13 @@ impl CarBook {
         CarBook { bookings: vec![Vec::new(); model.problem.hubs.len()] }
     }
 
+    /// The bookings of `days`' pool trips.
+    pub fn of(model: &Model, days: &[Option<Column>]) -> CarBook {
+        let mut book = CarBook::new(model);
+        days.iter().flatten().for_each(|column| book.record(model, column));
+        book
+    }
+
     /// Whether worker `w`'s day fits the pool given everyone else's bookings.
     pub fn fits(&self, model: &Model, column: &Column) -> bool {
         let Some(hub) = model.workers[column.worker].hub else {
@@ -139,10 +146,7 @@ pub fn reinsert(
     trips: Trips,
     stop: &dyn Fn() -> bool,
 ) -> bool {
-    let mut book = CarBook::new(model);
-    for column in days.iter().flatten() {
-        book.record(model, column);
-    }
+    let mut book = CarBook::of(model, days);
     let mut any = false;
     for &v in visits {
         if stop() {
@@ -436,8 +440,7 @@ mod tests {
             for (w0, n0) in days.iter().flatten().flat_map(|c| c.nodes().map(|n| (c.worker, n))) {
                 let mut trial = days.clone();
                 trial[w0] = trial[w0].take().and_then(|c| without(&model, &c, n0));
-                let mut book = CarBook::new(&model);
-                trial.iter().flatten().for_each(|c| book.record(&model, c));
+                let book = CarBook::of(&model, &trial);
                 for w in 0..model.workers.len() {
                     let specs = trial[w].as_ref().map(Column::specs).unwrap_or_default();
                     let base = trial[w].as_ref().map_or(0.0, |c| c.cost);

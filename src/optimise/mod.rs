@@ -282,8 +282,7 @@ fn side_search(
 /// generated council at ten times Medway, 68 of the 97 visits a 10 s rota left out fitted it so.
 fn refill(model: &model::Model, days: &mut Vec<Option<column::Column>>, cars: &mut cars::CarPlan) {
     let mut trial = days.clone();
-    let mut book = heuristic::CarBook::new(model);
-    trial.iter().flatten().for_each(|c| book.record(model, c));
+    let mut book = heuristic::CarBook::of(model, &trial);
     let mut any = false;
     for v in rounding::left_out(model, days) {
         if let Some(heuristic::Insertion::Fits(w, column)) =
