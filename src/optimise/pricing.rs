@@ -210,6 +210,9 @@ struct Candidates {
     /// Whether the cuts may also use the sum of the profits of visits not yet made (only when
     /// every label remembers every visit it made).
     elementary: bool,
+    /// The most a day can still collect by the paths on from where it stands (`None` in a quick
+    /// search, or where a visit is shorter than a step).
+    onward: Option<Onward>,
 }
 
 impl Candidates {
@@ -220,7 +223,10 @@ impl Candidates {
             .iter()
             .map(|&(open, close)| close.min(shift_end).saturating_sub(open.max(label.time)))
             .sum();
-        let by_time = self.completion.within(seconds);
+        let mut by_time = self.completion.within(seconds);
+        if let Some(onward) = self.onward.as_ref().and_then(|o| o.at(label)) {
+            by_time = by_time.min(onward);
+        }
         if !self.elementary {
             return by_time;
         }
@@ -249,6 +255,164 @@ struct Completion {
 
 /// The most entries of a completion table.
 const COMPLETION_STEPS: u32 = 512;
+
+/// Per place a day can stand (a candidate visit's place, or an endpoint of the worker's trips)
+/// and per whole step of time, the most profit less travel of any path on from there: to
+/// candidate places on the fastest legs, each visit started in one of its windows at or after
+/// its arrival and ended by the shift's end, then straight to where the day ends by the end of
+/// overtime. The knapsack above sees neither the legs between the visits nor their windows, so
+/// it lets a label at the edge of the patch, or late in the day, hope for every nearby visit's
+/// dual; this table knows an after-school visit cannot follow a 16:00 one across the locality.
+/// It bounds every real completion: a real one is such a path once its returns to an endpoint
+/// between trips are cut out (legs obey the triangle inequality up to rounding to the second, so
+/// each leg is taken [`LEG_SLACK`] seconds shorter), made later and dearer (trips, overtime, grey
+/// km, fairness and car duals only add cost) and without repeated visits; each step is taken at
+/// its earliest time, so a label standing later in it is promised no less. The nodes of one
+/// visit at one place (a joint visit has one per start) share a row, with every start of theirs
+/// and the best of their duals.
+#[derive(Clone, Debug)]
+struct Onward {
+    from: u32,
+    step: u32,
+    steps: usize,
+    /// The row of each local node.
+    row_of: Vec<usize>,
+    /// The points of the worker's endpoints, whose rows follow the places'.
+    endpoints: Vec<usize>,
+    places: usize,
+    /// `table[row * (steps + 1) + k]`: standing at a row's place at step `k`; `-inf` where
+    /// the day can no longer end in time.
+    table: Vec<f64>,
+}
+
+/// Seconds each leg is taken shorter in [`Onward`], for the travel model's rounding.
+const LEG_SLACK: u32 = 2;
+
+/// The most steps an [`Onward`] table has per row.
+const ONWARD_STEPS: u32 = 32;
+
+/// A candidate visit's place as an [`Onward`] row sees it.
+struct Place {
+    visit: usize,
+    point: usize,
+    profit: f64,
+    /// Every start range of its nodes, sorted by earliest start.
+    starts: Vec<(u32, u32)>,
+}
+
+impl Onward {
+    /// The table for worker `w` over the local `nodes`; `None` where a visit is shorter than a
+    /// step (a path could then stay within one step, and the rows would need an order).
+    fn new(model: &Model, duals: &Duals, w: usize, nodes: &[usize]) -> Option<Onward> {
+        let worker = &model.workers[w];
+        let (from, shift_end) = worker.shift;
+        let day_end = shift_end + model.problem.policy.max_overtime_seconds;
+        let step = day_end.saturating_sub(from).div_ceil(ONWARD_STEPS).max(60);
+        let steps = (day_end.saturating_sub(from) / step) as usize;
+        let mut places: Vec<Place> = Vec::new();
+        let mut row_of = Vec::with_capacity(nodes.len());
+        for &n in nodes {
+            let node = &model.nodes[n];
+            if model.visit(node.visit).duration < step {
+                return None;
+            }
+            let profit = duals.node[n] - worker.cost[node.visit].unwrap_or(f64::INFINITY);
+            let row = places.iter().position(|p| p.visit == node.visit && p.point == node.point);
+            let row = row.unwrap_or_else(|| {
+                places.push(Place {
+                    visit: node.visit,
+                    point: node.point,
+                    profit: f64::NEG_INFINITY,
+                    starts: Vec::new(),
+                });
+                places.len() - 1
+            });
+            places[row].profit = places[row].profit.max(profit);
+            places[row].starts.extend(&node.starts);
+            row_of.push(row);
+        }
+        for place in &mut places {
+            place.starts.sort_unstable();
+        }
+        let per_second = model.weights.travel_minute / 60.0;
+        // The fastest leg any of the worker's modes may make, less the slack.
+        let fastest = |a: usize, b: usize| -> Option<u32> {
+            worker
+                .modes
+                .iter()
+                .map(|&mode| (mode, model.leg(mode, a, b)))
+                .filter(|&(mode, leg)| model.leg_ok(mode, leg))
+                .map(|(_, leg)| leg.seconds.saturating_sub(LEG_SLACK))
+                .min()
+        };
+        let mut endpoints: Vec<usize> = worker.ends().iter().map(|&e| worker.point(e)).collect();
+        endpoints.push(worker.point(worker.start));
+        endpoints.sort_unstable();
+        endpoints.dedup();
+        let points: Vec<usize> =
+            places.iter().map(|p| p.point).chain(endpoints.iter().copied()).collect();
+        let last = worker.point(worker.end);
+        let back: Vec<Option<u32>> = points.iter().map(|&p| fastest(p, last)).collect();
+        // Each row's successors: `(place, leg, its profit less the leg's travel)`.
+        let successors: Vec<Vec<(usize, u32, f64)>> = (0..points.len())
+            .map(|row| {
+                let visit = places.get(row).map(|p| p.visit);
+                (0..places.len())
+                    .filter(|&j| Some(places[j].visit) != visit)
+                    .filter_map(|j| {
+                        let leg = fastest(points[row], points[j])?;
+                        Some((j, leg, places[j].profit - per_second * f64::from(leg)))
+                    })
+                    .collect()
+            })
+            .collect();
+        let width = steps + 1;
+        let mut table = vec![f64::NEG_INFINITY; points.len() * width];
+        for k in (0..=steps).rev() {
+            let t = from + k as u32 * step;
+            for row in 0..points.len() {
+                let mut best = match back[row] {
+                    Some(leg) if t + leg <= day_end => -per_second * f64::from(leg),
+                    _ => f64::NEG_INFINITY,
+                };
+                if k < steps {
+                    best = best.max(table[row * width + k + 1]);
+                }
+                for &(j, leg, gain) in &successors[row] {
+                    let arrive = t + leg;
+                    let place = &places[j];
+                    let Some(&(early, _)) = place.starts.iter().find(|&&(_, l)| l >= arrive) else {
+                        continue;
+                    };
+                    let end = early.max(arrive) + model.visit(place.visit).duration;
+                    if end <= shift_end {
+                        let next = (((end - from) / step) as usize).min(steps);
+                        best = best.max(gain + table[j * width + next]);
+                    }
+                }
+                table[row * width + k] = best;
+            }
+        }
+        let places = places.len();
+        Some(Onward { from, step, steps, row_of, endpoints, places, table })
+    }
+
+    /// The most a day can still collect standing at `label` (at a visit, or at an endpoint
+    /// between trips or about to leave), if the table has its place.
+    fn at(&self, label: &Label) -> Option<f64> {
+        let row = match label.node {
+            Some(i) if label.open => self.row_of[i],
+            _ => self.places + self.endpoints.iter().position(|&p| p == label.at)?,
+        };
+        Some(self.value(row, label.time))
+    }
+
+    /// The most a day can still collect standing at `row`'s place at `time`.
+    fn value(&self, row: usize, time: u32) -> f64 {
+        let k = ((time.saturating_sub(self.from) / self.step) as usize).min(self.steps);
+        self.table[row * (self.steps + 1) + k]
+    }
+}
 
 impl Completion {
     fn new(items: &[(f64, u32)], horizon: u32) -> Completion {
@@ -332,7 +496,12 @@ pub fn price(
     let elementary = effort.ng >= visits.len();
     let mut ng =
         neighbourhoods(model, &visits, &nodes, if elementary { usize::MAX } else { effort.ng });
-    let candidates = Candidates { visits, bit, nodes, completion, elementary };
+    // Only where the search is to be complete: a quick search is cut by its label cap, not by
+    // its bounds, and the table would cost it more than it saves.
+    let onward = (effort.nodes_per_visit == usize::MAX)
+        .then(|| Onward::new(model, duals, w, &nodes))
+        .flatten();
+    let candidates = Candidates { visits, bit, nodes, completion, elementary, onward };
     let mut reruns = 0;
     loop {
         let found = label_days(model, duals, w, effort, &candidates, &ng, stop);
@@ -975,6 +1144,89 @@ mod tests {
             tight.departures(&[1u16; N_INSTANTS], &duals),
             vec![(at(8, 30), at(11, 0), 6.0)]
         );
+    }
+
+    /// The most a path of distinct visits can collect from local node `i`'s place at `time`,
+    /// less its travel (driving), ending where the day ends; by trying every order.
+    fn best_path(model: &Model, duals: &Duals, nodes: &[usize], i: usize, time: u32) -> f64 {
+        let worker = &model.workers[0];
+        let per_second = model.weights.travel_minute / 60.0;
+        let day_end = worker.shift.1 + model.problem.policy.max_overtime_seconds;
+        let drive = |a: usize, b: usize| model.leg(Mode::Own, a, b).seconds;
+        let end = worker.point(worker.end);
+        let at = model.nodes[nodes[i]].point;
+        let mut best = if time + drive(at, end) <= day_end {
+            -per_second * f64::from(drive(at, end))
+        } else {
+            f64::NEG_INFINITY
+        };
+        let made = model.nodes[nodes[i]].visit;
+        for &n in nodes {
+            let node = &model.nodes[n];
+            if node.visit == made {
+                continue;
+            }
+            let leg = drive(at, node.point);
+            let Some(start) = node.earliest_start(time + leg) else { continue };
+            let done = start + model.visit(node.visit).duration;
+            if done > worker.shift.1 {
+                continue;
+            }
+            // The rest of the path may not come back to a visit made: drop its nodes.
+            let rest: Vec<usize> =
+                nodes.iter().copied().filter(|&m| model.nodes[m].visit != made || m == n).collect();
+            let k = rest.iter().position(|&m| m == n).expect("kept");
+            let profit = duals.node[n] - worker.cost[node.visit].unwrap_or(f64::INFINITY);
+            let on = best_path(model, duals, &rest, k, done);
+            best = best.max(profit - per_second * f64::from(leg) + on);
+        }
+        best
+    }
+
+    /// The onward table never promises less than a real path of distinct visits can collect
+    /// (its cuts keep the search exact), and it is tighter than the knapsack somewhere (else
+    /// this tests nothing the knapsack does not).
+    #[test]
+    fn the_onward_table_promises_at_least_every_real_path() {
+        let mut tighter = 0;
+        for seed in 1..=5 {
+            let problem = scattered_day(6, 1, seed);
+            let model = Model::new(&problem);
+            let duals = Duals {
+                node: (0..model.nodes.len())
+                    .map(|n| {
+                        let leg = model.problem.matrix.drive(0, model.nodes[n].point);
+                        10.0 + 2.4 * f64::from(leg.seconds) * model.weights.travel_minute / 60.0
+                    })
+                    .collect(),
+                worker: vec![0.0; model.workers.len()],
+                car: vec![vec![0.0; N_INSTANTS]; problem.hubs.len()],
+                pair: Default::default(),
+            };
+            let nodes: Vec<usize> = (0..model.nodes.len())
+                .filter(|&n| model.workers[0].cost[model.nodes[n].visit].is_some())
+                .collect();
+            let onward = Onward::new(&model, &duals, 0, &nodes).expect("visits longer than a step");
+            let (open, close) = model.workers[0].shift;
+            let into = shortest_legs_in(&model, 0, &nodes);
+            let visits: Vec<(f64, usize)> = (0..model.problem.visits.len())
+                .filter_map(|v| visit_profit(&model, &duals, 0, v).map(|p| (p, v)))
+                .collect();
+            let completion =
+                Completion::new(&items(&model, &duals, 0, &visits, &nodes, &into), close - open);
+            for i in 0..nodes.len() {
+                for time in (open..close).step_by(1_234) {
+                    let promised = onward.value(onward.row_of[i], time);
+                    let real = best_path(&model, &duals, &nodes, i, time);
+                    assert!(
+                        promised >= real - 1e-9,
+                        "seed {seed}, node {i} at {time}: {promised} < {real}"
+                    );
+                    tighter += usize::from(promised < completion.within(close - time) - 1e-9);
+                }
+            }
+        }
+        assert!(tighter > 0, "the table was never tighter than the knapsack");
     }
 
     fn effort(ng: usize, reruns: usize) -> Effort {
