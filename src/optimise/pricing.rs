@@ -32,7 +32,9 @@
 //! or better than the worst of the `columns` best days found (so those come out exactly), or,
 //! in a relaxed search, better than the best day found. The completion is bounded by an
 //! unbounded knapsack, by whole steps of time, of the visits' profits (dual less continuity and
-//! the shortest leg into them) within the working time left.
+//! the shortest leg into them) within the working time left, and in an exact search also by an
+//! onward table: the best path on from the label's place and step, on real legs and windows
+//! but with repeats and without the returns between trips.
 
 use super::column::{instants, schedule_day, Column, TripSpec};
 use super::master::Duals;
