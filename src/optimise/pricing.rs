@@ -1148,6 +1148,22 @@ mod tests {
         );
     }
 
+    /// Duals under which each visit pays a little more than the return drive to it from the
+    /// hub, and no row of a worker, car or pair pays anything.
+    fn paid_a_little_more(model: &Model) -> Duals {
+        Duals {
+            node: (0..model.nodes.len())
+                .map(|n| {
+                    let leg = model.problem.matrix.drive(0, model.nodes[n].point);
+                    10.0 + 2.4 * f64::from(leg.seconds) * model.weights.travel_minute / 60.0
+                })
+                .collect(),
+            worker: vec![0.0; model.workers.len()],
+            car: vec![vec![0.0; N_INSTANTS]; model.problem.hubs.len()],
+            pair: Default::default(),
+        }
+    }
+
     /// The most a path of distinct visits can collect from local node `i`'s place at `time`,
     /// less its travel (driving), ending where the day ends; by trying every order.
     fn best_path(model: &Model, duals: &Duals, nodes: &[usize], i: usize, time: u32) -> f64 {
@@ -1194,17 +1210,7 @@ mod tests {
         for seed in 1..=5 {
             let problem = scattered_day(6, 1, seed);
             let model = Model::new(&problem);
-            let duals = Duals {
-                node: (0..model.nodes.len())
-                    .map(|n| {
-                        let leg = model.problem.matrix.drive(0, model.nodes[n].point);
-                        10.0 + 2.4 * f64::from(leg.seconds) * model.weights.travel_minute / 60.0
-                    })
-                    .collect(),
-                worker: vec![0.0; model.workers.len()],
-                car: vec![vec![0.0; N_INSTANTS]; problem.hubs.len()],
-                pair: Default::default(),
-            };
+            let duals = paid_a_little_more(&model);
             let nodes: Vec<usize> = (0..model.nodes.len())
                 .filter(|&n| model.workers[0].cost[model.nodes[n].visit].is_some())
                 .collect();
@@ -1244,18 +1250,7 @@ mod tests {
         for seed in 1..=6 {
             let problem = scattered_day(11, 1, seed);
             let model = Model::new(&problem);
-            // Each visit pays a little more than the return drive to it from the hub.
-            let duals = Duals {
-                node: (0..model.nodes.len())
-                    .map(|n| {
-                        let leg = model.problem.matrix.drive(0, model.nodes[n].point);
-                        10.0 + 2.4 * f64::from(leg.seconds) * model.weights.travel_minute / 60.0
-                    })
-                    .collect(),
-                worker: vec![0.0; model.workers.len()],
-                car: vec![vec![0.0; N_INSTANTS]; problem.hubs.len()],
-                pair: Default::default(),
-            };
+            let duals = paid_a_little_more(&model);
             let never = || false;
             let elementary = price(&model, &duals, 0, effort(usize::MAX, 0), &never);
             let relaxed = price(&model, &duals, 0, effort(3, 0), &never);
