@@ -498,8 +498,9 @@ pub fn price(
     let elementary = effort.ng >= visits.len();
     let mut ng =
         neighbourhoods(model, &visits, &nodes, if elementary { usize::MAX } else { effort.ng });
-    // Only where the search is to be complete: a quick search is cut by its label cap, not by
-    // its bounds, and the table would cost it more than it saves.
+    // Only where the search is to be complete: in the quick searches too it made each 18%
+    // faster on Medway's untimed solve, but their columns poorer, so that the solve took 108
+    // iterations and 13.6 s instead of 58 and 8.9 s.
     let onward = (effort.nodes_per_visit == usize::MAX)
         .then(|| Onward::new(model, duals, w, &nodes))
         .flatten();
