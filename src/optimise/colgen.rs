@@ -3,9 +3,10 @@
 //!
 //! Bounds. After every LP solve, `z + sum over workers of min(0, least reduced cost)` is a
 //! Lagrangian (Farley) bound on every rota, because each worker makes at most one day (the
-//! convexity row). Where pricing was exact the least reduced cost is the search's minimum;
-//! elsewhere a weaker one needing no search is used (each visit's dual less its continuity cost,
-//! summed over the positive ones). When an exact round finds no negative column the LP value
+//! convexity row). Where pricing was exact the least reduced cost is the search's minimum; where
+//! it was complete over the most profitable candidates only, that minimum less what the others
+//! could add; elsewhere, or where it is weaker, a bound needing no search (a knapsack of the
+//! visits' profits in the worker's free time). When an exact round finds no negative column the LP value
 //! itself is the bound: [`BoundKind::ExactLp`]. The restricted master's value is never reported
 //! as a bound before that. An exact round that has found [`PARTIAL_COLUMNS`] columns stops
 //! pricing and counts the workers it did not reach at their weak bound; the next round starts
@@ -150,7 +151,7 @@ pub fn solve(
                     priced.min_rc
                 } else {
                     all_exact = false;
-                    weak_bound(model, &lp.duals, w).min(priced.min_rc)
+                    weak_bound(model, &lp.duals, w).max(priced.bound).min(priced.min_rc)
                 };
                 fresh.extend(priced.columns);
             }

@@ -18,7 +18,9 @@
 //! adds cost and collects less than it costs (travel legs obey the triangle inequality, which
 //! the travel model's distances do up to its rounding to the second). A search is *exact* when it
 //! kept every candidate (at most 128, the bitset) and hit no label cap; its minimum reduced cost
-//! is then a lower bound on every day of the worker, which the Lagrangian bound needs.
+//! is then a lower bound on every day of the worker, which the Lagrangian bound needs. One that
+//! kept only the 128 most profitable still bounds every day, less the most the others could
+//! add in the worker's free time: dropping visits from a day makes it no dearer.
 //!
 //! The exact search is an ng-route relaxation (Baldacci, Mingozzi and Roberti): a label
 //! remembers only the visits it made among the few nearest to where it stands, so labels at one
@@ -94,6 +96,10 @@ pub struct Priced {
     pub min_rc: f64,
     /// Whether `min_rc` is at most the reduced cost of every day of the worker.
     pub exact: bool,
+    /// A lower bound on the reduced cost of every day of the worker: `min_rc` when exact; when
+    /// the search was complete but over the most profitable candidates only, `min_rc` less the
+    /// most the others could add ([`price`]); `-inf` when it was cut short.
+    pub bound: f64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -138,7 +144,7 @@ struct Label {
 pub fn weak_bound(model: &Model, duals: &Duals, w: usize) -> f64 {
     let worker = &model.workers[w];
     let per_second = model.weights.travel_minute / 60.0;
-    let mut items: Vec<(f64, f64)> = Vec::new();
+    let mut items: Vec<(f64, u32)> = Vec::new();
     for v in 0..model.problem.visits.len() {
         let Some(cost) = worker.cost[v] else { continue };
         let nodes = &model.visit_nodes[v];
@@ -146,17 +152,29 @@ pub fn weak_bound(model: &Model, duals: &Duals, w: usize) -> f64 {
             .iter()
             .map(|&n| duals.node[n] - cost - per_second * f64::from(model.min_in[n]))
             .fold(f64::NEG_INFINITY, f64::max);
-        if profit <= 0.0 {
-            continue;
+        if profit > 0.0 {
+            items.push((profit, visit_seconds(model, v)));
         }
-        let travel = nodes.iter().map(|&n| model.min_in[n]).min().unwrap_or(0);
-        let seconds = f64::from(model.visit(v).duration + travel);
-        items.push((profit, seconds));
     }
-    let mut room: f64 = worker.intervals.iter().map(|&(a, b)| f64::from(b.saturating_sub(a))).sum();
-    items.sort_by(|a, b| (b.0 * a.1).total_cmp(&(a.0 * b.1)));
+    (-duals.worker[w] - free_time_knapsack(model, w, items)).min(0.0)
+}
+
+/// The least time making visit `v` takes in a day: its duration and the shortest leg into any
+/// of its places.
+fn visit_seconds(model: &Model, v: usize) -> u32 {
+    let travel = model.visit_nodes[v].iter().map(|&n| model.min_in[n]).min().unwrap_or(0);
+    model.visit(v).duration + travel
+}
+
+/// The most profit of items `(profit, seconds)` that fit, fractionally, in worker `w`'s free
+/// intervals: no day holds more, so this bounds what any day can collect from them.
+fn free_time_knapsack(model: &Model, w: usize, mut items: Vec<(f64, u32)>) -> f64 {
+    let intervals = &model.workers[w].intervals;
+    let mut room: f64 = intervals.iter().map(|&(a, b)| f64::from(b.saturating_sub(a))).sum();
+    items.sort_by(|a, b| (b.0 * f64::from(a.1)).total_cmp(&(a.0 * f64::from(b.1))));
     let mut value = 0.0;
     for (profit, seconds) in items {
+        let seconds = f64::from(seconds);
         if room <= 0.0 {
             break;
         }
@@ -168,7 +186,7 @@ pub fn weak_bound(model: &Model, duals: &Duals, w: usize) -> f64 {
             room = 0.0;
         }
     }
-    (-duals.worker[w] - value).min(0.0)
+    value
 }
 
 /// A Lagrangian bound before any LP, from duals set by hand: each place of a visit priced at
@@ -466,10 +484,21 @@ pub fn price(
     visits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut exact = true;
     let limit = effort.candidates.min(128);
+    // What the visits beyond the search's can add to any day. Dropping visits from a day makes
+    // it no dearer (legs obey the triangle inequality, and the other costs only grow with its
+    // visits), so a day's reduced cost is at least that of its part over the candidates kept
+    // less the profits of the others it makes, which fit in the worker's free time.
+    let mut beyond = 0.0;
     if visits.len() > limit {
-        visits.truncate(limit);
+        let dropped = visits.split_off(limit);
+        beyond = free_time_knapsack(
+            model,
+            w,
+            dropped.iter().map(|&(p, v)| (p, visit_seconds(model, v))).collect(),
+        );
         exact = false;
     }
+    let mut complete = true;
     let mut bit = vec![u128::MAX; model.problem.visits.len()];
     for (i, &(_, v)) in visits.iter().enumerate() {
         bit[v] = i as u128;
@@ -484,11 +513,13 @@ pub fn price(
             mine.sort_by(|&a, &b| duals.node[b].total_cmp(&duals.node[a]).then(a.cmp(&b)));
             mine.truncate(effort.nodes_per_visit);
             exact = false;
+            complete = false;
         }
         nodes.extend(mine);
     }
     if nodes.is_empty() {
-        return Priced { columns: Vec::new(), min_rc: 0.0, exact };
+        let bound = if complete { -beyond } else { f64::NEG_INFINITY };
+        return Priced { columns: Vec::new(), min_rc: 0.0, exact, bound };
     }
     let into = shortest_legs_in(model, w, &nodes);
     let completion = Completion::new(
@@ -521,7 +552,11 @@ pub fn price(
                 }
                 reruns += 1;
             }
-            _ => return found.priced(model, duals, w, effort, &candidates.bit, exact),
+            _ => {
+                let mut priced = found.priced(model, duals, w, effort, &candidates.bit, exact);
+                priced.bound = if complete { priced.bound - beyond } else { f64::NEG_INFINITY };
+                return priced;
+            }
         }
     }
 }
@@ -1042,7 +1077,9 @@ impl Found {
                 columns.push(column);
             }
         }
-        Priced { columns, min_rc: self.best.min(0.0), exact: exact && !self.truncated }
+        let min_rc = self.best.min(0.0);
+        let bound = if self.truncated { f64::NEG_INFINITY } else { min_rc };
+        Priced { columns, min_rc, exact: exact && !self.truncated, bound }
     }
 }
 
@@ -1240,6 +1277,34 @@ mod tests {
 
     fn effort(ng: usize, reruns: usize) -> Effort {
         Effort { ng, reruns, labels: 2_000_000, ..Effort::EXACT }
+    }
+
+    /// A search over the most profitable candidates only still bounds every day of the worker
+    /// once it takes off what the others could add; that bound is needed (the kept candidates
+    /// alone miss the cheapest day somewhere) and beats the bound needing no search somewhere.
+    #[test]
+    fn a_search_over_some_candidates_bounds_every_day_with_what_the_others_could_add() {
+        let (mut needed, mut tighter) = (0, 0);
+        for seed in 1..=6 {
+            let problem = scattered_day(11, 1, seed);
+            let model = Model::new(&problem);
+            let duals = paid_a_little_more(&model);
+            let never = || false;
+            let every = price(&model, &duals, 0, effort(usize::MAX, 0), &never);
+            assert!(every.exact && (every.bound - every.min_rc).abs() < 1e-9, "seed {seed}");
+            let some = price(&model, &duals, 0, Effort { candidates: 4, ..effort(3, 0) }, &never);
+            assert!(!some.exact, "seed {seed}: more than four candidates");
+            assert!(
+                some.bound <= every.min_rc + 1e-6,
+                "seed {seed}: bound {} above the least reduced cost {}",
+                some.bound,
+                every.min_rc
+            );
+            needed += usize::from(some.min_rc > every.min_rc + 1e-6);
+            tighter += usize::from(some.bound > weak_bound(&model, &duals, 0) + 1e-6);
+        }
+        assert!(needed > 0, "the kept candidates always held the cheapest day: nothing tested");
+        assert!(tighter > 0, "never tighter than the bound needing no search");
     }
 
     /// The ng search is a relaxation: its least reduced cost is never above the elementary
