@@ -16,7 +16,7 @@ use super::column::{schedule_day, Column, TripSpec};
 use super::integer;
 use super::master::{LpSolution, Master};
 use super::model::Model;
-use super::pricing::{assignment_bound, price, weak_bound, Effort};
+use super::pricing::{assignment_bound, candidates, price, weak_bound, Effort};
 use super::rounding::{left_out, pack, Fills};
 use super::{Progress, SolveError, SolveOptions};
 use crate::domain::BoundKind;
@@ -119,6 +119,21 @@ pub fn solve(
                 break;
             }
             fresh.extend(price(model, &lp.duals, w, Effort::HEURISTIC, &stop).columns);
+        }
+        if fresh.is_empty() {
+            // Workers with more candidates than an exact search keeps cannot be proved by one,
+            // which then only looks for columns, and slowly: on a large council the quick
+            // rounds run dry far from the LP optimum (their few candidates are the best-paid
+            // visits anywhere, most of them one afternoon's) while an exact search of such a
+            // worker takes most of a second. A wider quick search looks first.
+            for w in 0..model.workers.len() {
+                if stop() {
+                    break;
+                }
+                if candidates(model, &lp.duals, w) > Effort::EXACT.candidates {
+                    fresh.extend(price(model, &lp.duals, w, Effort::WIDER, &stop).columns);
+                }
+            }
         }
         if fresh.is_empty() {
             if stop() {

@@ -75,7 +75,10 @@ impl Effort {
         ng: usize::MAX,
         reruns: 0,
     };
-    /// A complete search (within the bitset and a generous label cap).
+    /// A wider quick search, for when the quick ones find nothing.
+    pub const WIDER: Effort = Effort { candidates: 60, labels: 20_000, ..Effort::HEURISTIC };
+    /// A complete search (within the bitset and a generous label cap). Workers with more
+    /// candidates than it keeps are first priced [`Effort::WIDER`] (`colgen`).
     pub const EXACT: Effort = Effort {
         candidates: 128,
         labels: 400_000,
@@ -210,6 +213,21 @@ pub fn assignment_bound(model: &Model) -> f64 {
             (makers * least).min(model.penalty[v])
         })
         .sum()
+}
+
+/// How many visits pay worker `w` more than their continuity cost: the candidates of an
+/// unlimited search.
+pub fn candidates(model: &Model, duals: &Duals, w: usize) -> usize {
+    let own = duals.for_worker(w);
+    profitable(model, own.as_ref().unwrap_or(duals), w).len()
+}
+
+/// The visits that pay worker `w` more than their continuity cost, with that profit.
+fn profitable(model: &Model, duals: &Duals, w: usize) -> Vec<(f64, usize)> {
+    (0..model.problem.visits.len())
+        .filter_map(|v| visit_profit(model, duals, w, v).map(|p| (p, v)))
+        .filter(|(p, _)| *p > 1e-7)
+        .collect()
 }
 
 fn visit_profit(model: &Model, duals: &Duals, w: usize, v: usize) -> Option<f64> {
@@ -477,10 +495,7 @@ pub fn price(
     let worker = &model.workers[w];
     let eps = 1e-7;
     // Candidate visits, most profitable first.
-    let mut visits: Vec<(f64, usize)> = (0..model.problem.visits.len())
-        .filter_map(|v| visit_profit(model, duals, w, v).map(|p| (p, v)))
-        .filter(|(p, _)| *p > eps)
-        .collect();
+    let mut visits = profitable(model, duals, w);
     visits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut exact = true;
     let limit = effort.candidates.min(128);
@@ -1277,6 +1292,19 @@ mod tests {
 
     fn effort(ng: usize, reruns: usize) -> Effort {
         Effort { ng, reruns, labels: 2_000_000, ..Effort::EXACT }
+    }
+
+    /// The candidates counted are those a search keeps when unlimited: every visit the worker
+    /// may make that pays more than its continuity cost, none when nothing is paid.
+    #[test]
+    fn candidates_are_the_visits_that_pay_more_than_their_continuity_cost() {
+        let problem = scattered_day(11, 1, 1);
+        let model = Model::new(&problem);
+        let paid = paid_a_little_more(&model);
+        let makeable = model.workers[0].cost.iter().filter(|c| c.is_some()).count();
+        assert_eq!(candidates(&model, &paid, 0), makeable);
+        let unpaid = Duals { node: vec![0.0; model.nodes.len()], ..paid.clone() };
+        assert_eq!(candidates(&model, &unpaid, 0), 0);
     }
 
     /// A search over the most profitable candidates only still bounds every day of the worker
