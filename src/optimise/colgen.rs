@@ -1,14 +1,15 @@
-//! The column generation loop: LP master, pricing (quick, then exact), bounds, and the final
-//! integer solve over the columns found.
+//! The column generation loop: LP master, pricing (quick; when that finds nothing, wider for
+//! the workers an exact search cannot prove; then exact), bounds, and the final integer solve
+//! over the columns found.
 //!
 //! Bounds. After every LP solve, `z + sum over workers of min(0, least reduced cost)` is a
 //! Lagrangian (Farley) bound on every rota, because each worker makes at most one day (the
 //! convexity row). Where pricing was exact the least reduced cost is the search's minimum; where
 //! it was complete over the most profitable candidates only, that minimum less what the others
 //! could add; elsewhere, or where it is weaker, a bound needing no search (a knapsack of the
-//! visits' profits in the worker's free time). When an exact round finds no negative column the LP value
-//! itself is the bound: [`BoundKind::ExactLp`]. The restricted master's value is never reported
-//! as a bound before that. An exact round that has found [`PARTIAL_COLUMNS`] columns stops
+//! visits' profits in the worker's free time). When an exact round finds no negative column
+//! the LP value itself is the bound: [`BoundKind::ExactLp`]. The restricted master's value is
+//! never reported as a bound before that. An exact round that has found [`PARTIAL_COLUMNS`] columns stops
 //! pricing and counts the workers it did not reach at their weak bound; the next round starts
 //! where it stopped.
 
