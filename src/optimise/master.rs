@@ -390,30 +390,9 @@ pub fn solve_mip(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::day::{DayCar, DayProblem};
+    use crate::day::DayProblem;
     use crate::optimise::pricing::{reduced_cost, Effort};
-    use crate::optimise::sample::{generate, one_visit_days, scattered_day};
-
-    /// Three workers without their own car share one pool car over eight visits, so car rows
-    /// come and go as columns are added.
-    fn pooled(seed: u64) -> DayProblem {
-        let mut problem = scattered_day(8, 3, seed);
-        for worker in &mut problem.workers {
-            worker.own_car = false;
-        }
-        problem.cars = vec![DayCar {
-            id: "CAR".into(),
-            hub: "GUN".into(),
-            hub_point: 0,
-            usable_kwh: 40.0,
-            kwh_per_km: 0.2,
-            reserve_kwh: 0.0,
-            charger_kw: 0.0,
-            charge_kwh: 40.0,
-            unavailable: Vec::new(),
-        }];
-        problem
-    }
+    use crate::optimise::sample::{generate, one_visit_days, pooled_day, scattered_day};
 
     /// Column generation through one master solved again after every batch must end where a
     /// master given every column at once starts, with duals that price every column at no less
@@ -422,7 +401,7 @@ mod tests {
     #[test]
     fn a_master_solved_again_after_each_batch_agrees_with_one_built_at_once() {
         for seed in 1..=4 {
-            let problem = pooled(seed);
+            let problem = pooled_day(8, 3, seed);
             let model = Model::new(&problem);
             let mut pool = one_visit_days(&model);
             let lp = generate(&model, &mut pool, 12, Effort::EXACT);
@@ -503,7 +482,7 @@ mod tests {
     /// between two instants (a car handed over 30 s late counts twice there in the MIP).
     #[test]
     fn the_integer_solve_counts_a_trip_in_the_step_it_leaves_in() {
-        let problem = pooled(1);
+        let problem = pooled_day(8, 3, 1);
         let model = Model::new(&problem);
         let mut column = one_visit_days(&model)
             .into_iter()

@@ -1,7 +1,7 @@
 //! Small days built in code for the optimiser's unit tests (the pure core may not read the
 //! fixtures' files).
 
-use crate::day::{DayHub, DayPlace, DayProblem, DayVisit, DayWorker, Policy};
+use crate::day::{DayCar, DayHub, DayPlace, DayProblem, DayVisit, DayWorker, Policy};
 use crate::domain::{Endpoint, Location, TimeOfDay, TimeSpan, VisitId};
 use crate::travel::{NamedPoint, TravelMatrix, TravelModel};
 
@@ -76,6 +76,27 @@ pub fn scattered_day(n: usize, workers: usize, seed: u64) -> DayProblem {
         cars: vec![],
         policy: Policy::default(),
     }
+}
+
+/// [`scattered_day`] for workers without their own car, who share one pool car, so that car
+/// rows come and go as columns are added and a car held too long keeps a visit out.
+pub fn pooled_day(n: usize, workers: usize, seed: u64) -> DayProblem {
+    let mut problem = scattered_day(n, workers, seed);
+    for worker in &mut problem.workers {
+        worker.own_car = false;
+    }
+    problem.cars = vec![DayCar {
+        id: "CAR".into(),
+        hub: "GUN".into(),
+        hub_point: 0,
+        usable_kwh: 40.0,
+        kwh_per_km: 0.2,
+        reserve_kwh: 0.0,
+        charger_kw: 0.0,
+        charge_kwh: 40.0,
+        unavailable: Vec::new(),
+    }];
+    problem
 }
 
 /// `problem` with a trip costing more than any rota's travel, and the construction's rota for
