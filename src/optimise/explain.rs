@@ -125,11 +125,13 @@ pub fn explain(
             );
         }
     }
+    // Counted as those who could make it on an empty day, not all the eligible: on a large
+    // council everyone is eligible ("anyone"), and "549 of them fully booked" misled.
+    let could = free_at_node.iter().max().copied().unwrap_or(0);
     (
         "NO_TIME",
         format!(
-            "every worker who could make it ({} of them) is fully booked between {windows}",
-            eligible.len()
+            "every worker who could make it ({could} of them) is fully booked between {windows}"
         ),
     )
 }
@@ -147,5 +149,35 @@ fn windows_text(model: &Model, v: usize) -> String {
         "any time".into()
     } else {
         spans.join(" or ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TimeSpan;
+    use crate::optimise::heuristic::construct;
+    use crate::optimise::rounding::left_out;
+    use crate::optimise::sample::scattered_day;
+
+    /// Two visits at the same hour, two workers, one of whom has gone home by then: the visit
+    /// left out is "fully booked" for the one worker who could have made it, not for both.
+    #[test]
+    fn fully_booked_counts_the_workers_who_could_make_it() {
+        let mut problem = scattered_day(2, 2, 1);
+        let at = |h: u32| TimeOfDay(h * 3600);
+        for visit in &mut problem.visits {
+            visit.duration = 3600;
+            visit.places[0].windows = vec![TimeSpan::new(at(11), at(12)).expect("a window")];
+        }
+        problem.workers[1].shift = TimeSpan::new(at(9), at(10)).expect("a shift");
+        let model = Model::new(&problem);
+        let days = construct(&model).days;
+        let out = left_out(&model, &days);
+        assert_eq!(out.len(), 1, "{days:?}");
+        let book = CarBook::of(&model, &days);
+        let (code, reason) = explain(&model, &days, &book, out[0], None);
+        assert_eq!(code, "NO_TIME", "{reason}");
+        assert!(reason.contains("(1 of them)"), "{reason}");
     }
 }
