@@ -1,20 +1,22 @@
 //! The construction heuristic: cheapest insertion of each visit, most urgent and least flexible
 //! first, into the workers' days, keeping every rule and the pool's car count. It gives the
 //! first columns of the master and a feasible rota in milliseconds, whatever happens next.
-//! Where a hub has fewer cars than workers, an insertion also pays for the car time it takes
-//! (only in choosing where a visit goes), so that no day holds a car through idle hours that
-//! another visit needed.
+//! Where a hub has fewer cars than workers, the construction's insertions also pay for the car
+//! time they take (only in choosing where a visit goes), so that no day holds a car through
+//! hours another visit needed.
 
 use super::column::{schedule_day, Column, TripSpec};
 use super::model::{End, Mode, Model};
 
-/// What an insertion is charged, in travel minutes, for each minute it keeps a pool car out
-/// longer at a hub with fewer cars than workers on duty. The rota's cost has no such term (the
-/// pool's count is a constraint), so an insertion blind to it puts an after-school visit into a
-/// morning trip and holds the car through the hours between, and the visits inserted later
-/// find every car out: on the council at five times Medway the construction left 61 of 736
-/// visits out, 25 with this price (1 and 2 per travel minute: 28 and 25; 3: worse at 10 s).
-/// Only the ranking of insertions sees it, never a rota's cost.
+/// What the construction charges an insertion, in travel minutes, for each minute it keeps a
+/// pool car out longer at a hub with fewer cars than workers on duty. The rota's cost has no
+/// such term (the pool's count is a constraint), and an insertion blind to it puts an
+/// after-school visit into a morning trip and holds the car through the hours between, so the
+/// visits inserted later find every car out: on the council at five times Medway the
+/// construction left 61 of 736 visits out, 25 with this price (1 and 2 per travel minute: 28
+/// and 25; 3: worse at 10 s). Only the construction pays it, and only in choosing where a
+/// visit goes: the searches after it, which judge by the rota's cost, insert blind to it (with
+/// the price they sent trips to workers' own cars, Medway's 60 days 16% more grey-fleet miles).
 const SCARCE_CAR_MINUTE: f64 = 2.0;
 
 /// Pool-car bookings per hub, as `(worker, depart, back)`, to keep the count of cars out at any
@@ -22,8 +24,7 @@ const SCARCE_CAR_MINUTE: f64 = 2.0;
 #[derive(Clone, Debug)]
 pub struct CarBook {
     bookings: Vec<Vec<(usize, u32, u32)>>,
-    /// Per hub, the cost of a minute more of a pool car out ([`SCARCE_CAR_MINUTE`] where cars
-    /// are scarce, nothing where every worker on duty could have one).
+    /// Per hub, the cost of a minute more of a pool car out: nothing but in the construction.
     car_minute: Vec<f64>,
 }
 
@@ -31,21 +32,23 @@ impl CarBook {
     /// An empty book for the model's hubs.
     pub fn new(model: &Model) -> CarBook {
         let hubs = model.problem.hubs.len();
-        let mut on_duty = vec![0usize; hubs];
+        CarBook { bookings: vec![Vec::new(); hubs], car_minute: vec![0.0; hubs] }
+    }
+
+    /// An empty book that prices car time at [`SCARCE_CAR_MINUTE`] where cars are scarce
+    /// (fewer than the hub's workers on duty), for the construction.
+    fn pricing_car_time(model: &Model) -> CarBook {
+        let mut book = CarBook::new(model);
+        let mut on_duty = vec![0usize; book.car_minute.len()];
         for hub in model.workers.iter().filter_map(|w| w.hub) {
             on_duty[hub] += 1;
         }
-        let car_minute = (0..hubs)
-            .map(|h| {
-                let scarce = model.hub_cars[h].len() < on_duty[h];
-                if scarce {
-                    SCARCE_CAR_MINUTE * model.weights.travel_minute
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        CarBook { bookings: vec![Vec::new(); hubs], car_minute }
+        for (h, price) in book.car_minute.iter_mut().enumerate() {
+            if model.hub_cars[h].len() < on_duty[h] {
+                *price = SCARCE_CAR_MINUTE * model.weights.travel_minute;
+            }
+        }
+        book
     }
 
     /// What `column` pays for the pool-car minutes it takes beyond `before`'s (the same
@@ -146,7 +149,7 @@ pub struct Construction {
 pub fn construct(model: &Model) -> Construction {
     let n_workers = model.workers.len();
     let mut days: Vec<Option<Column>> = vec![None; n_workers];
-    let mut book = CarBook::new(model);
+    let mut book = CarBook::pricing_car_time(model);
     let mut order: Vec<usize> = (0..model.problem.visits.len()).collect();
     let flexibility = |v: usize| -> u64 {
         let nodes = &model.visit_nodes[v];
@@ -475,12 +478,13 @@ mod tests {
 
     /// The bounds only skip ways that cannot be cheaper: for each visit taken out of the
     /// construction's rota, the best insertion into each worker's day costs what the cheapest of
-    /// all ways, each scheduled, costs.
+    /// all ways, each scheduled, costs; on a day with one pool car too, whose time the searches'
+    /// books do not price.
     #[test]
     fn the_bounded_insertion_finds_the_cheapest_of_all_ways() {
         let mut compared = 0;
-        for seed in 1..=4 {
-            let problem = scattered_day(14, 2, seed);
+        let days = (1..=4).flat_map(|seed| [scattered_day(14, 2, seed), pooled_day(14, 2, seed)]);
+        for (case, problem) in days.enumerate() {
             let model = Model::new(&problem);
             let days = construct(&model).days;
             for (w0, n0) in days.iter().flatten().flat_map(|c| c.nodes().map(|n| (c.worker, n))) {
@@ -502,14 +506,14 @@ mod tests {
                         (Some((delta, column)), Some(least)) => {
                             assert!(
                                 (delta - least).abs() < 1e-6,
-                                "seed {seed}: {delta} vs {least}"
+                                "case {case}: {delta} vs {least}"
                             );
                             assert!((column.cost - base - delta).abs() < 1e-9);
                             compared += 1;
                         }
                         (None, None) => {}
                         (found, least) => panic!(
-                            "seed {seed}: found {:?}, cheapest {least:?}",
+                            "case {case}: found {:?}, cheapest {least:?}",
                             found.map(|f| f.0)
                         ),
                     }
