@@ -447,8 +447,7 @@ fn start_of(day_start: End, specs: &[TripSpec], t: usize) -> End {
 mod tests {
     use super::*;
     use crate::domain::{Skill, TimeOfDay, TimeSpan};
-    use crate::optimise::rounding::made;
-    use crate::optimise::rounding::without;
+    use crate::optimise::rounding::{made, without};
     use crate::optimise::sample::{pooled_day, scattered_day};
 
     /// Every day `n` can be added to `specs` in: into each trip at each place by each mode, or
@@ -483,8 +482,9 @@ mod tests {
     #[test]
     fn the_bounded_insertion_finds_the_cheapest_of_all_ways() {
         let mut compared = 0;
-        let days = (1..=4).flat_map(|seed| [scattered_day(14, 2, seed), pooled_day(14, 2, seed)]);
-        for (case, problem) in days.enumerate() {
+        let problems =
+            (1..=4).flat_map(|seed| [scattered_day(14, 2, seed), pooled_day(14, 2, seed)]);
+        for (case, problem) in problems.enumerate() {
             let model = Model::new(&problem);
             let days = construct(&model).days;
             for (w0, n0) in days.iter().flatten().flat_map(|c| c.nodes().map(|n| (c.worker, n))) {
