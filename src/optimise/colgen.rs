@@ -9,9 +9,9 @@
 //! could add; elsewhere, or where it is weaker, a bound needing no search (a knapsack of the
 //! visits' profits in the worker's free time). When an exact round finds no negative column
 //! the LP value itself is the bound: [`BoundKind::ExactLp`]. The restricted master's value is
-//! never reported as a bound before that. An exact round that has found [`PARTIAL_COLUMNS`] columns stops
-//! pricing and counts the workers it did not reach at their weak bound; the next round starts
-//! where it stopped.
+//! never reported as a bound before that. An exact round that has found [`PARTIAL_COLUMNS`]
+//! columns stops pricing and counts the workers it did not reach at their weak bound; the next
+//! round starts where it stopped.
 
 use super::column::{schedule_day, Column, TripSpec};
 use super::integer;
