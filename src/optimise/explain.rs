@@ -9,6 +9,7 @@
 //! visits out as "every worker fully booked" while half the workers had a free afternoon and
 //! all but one of the 25 cars were out.
 
+use super::cars;
 use super::column::{schedule_day, Column, TripSpec};
 use super::heuristic::{best_insertion, insertion_with_cars, CarBook, Insertion, Trips};
 use super::model::{Mode, Model};
@@ -112,6 +113,10 @@ pub fn explain(
             t.mode == Mode::Pool && t.stops.iter().any(|s| model.nodes[s.node].visit == v)
         });
         if let (Some(trip), Some(hub)) = (needs_car, model.workers[w].hub) {
+            if book.cars_free(model, &column) {
+                // A car is free then, but the day's other trips leave none with the charge.
+                return cars::charge_reason(model, hub, trip.km);
+            }
             return (
                 "NO_CAR_FREE",
                 format!(

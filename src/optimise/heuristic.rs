@@ -5,6 +5,7 @@
 //! time they take (only in choosing where a visit goes), so that no day holds a car through
 //! hours another visit needed.
 
+use super::cars;
 use super::column::{schedule_day, Column, TripSpec};
 use super::model::{End, Mode, Model};
 
@@ -19,11 +20,12 @@ use super::model::{End, Mode, Model};
 /// the price they sent trips to workers' own cars, Medway's 60 days 16% more grey-fleet miles).
 const SCARCE_CAR_MINUTE: f64 = 2.0;
 
-/// Pool-car bookings per hub, as `(worker, depart, back)`, to keep the count of cars out at any
-/// time within the cars available, and the price an insertion pays for car time at each hub.
+/// Pool-car bookings per hub, as `(worker, depart, back, km)`, to keep the count of cars out at
+/// any time within the cars available and, where the hub's trips are long, each car's charge
+/// above its reserve; and the price an insertion pays for car time at each hub.
 #[derive(Clone, Debug)]
 pub struct CarBook {
-    bookings: Vec<Vec<(usize, u32, u32)>>,
+    bookings: Vec<Vec<(usize, u32, u32, f64)>>,
     /// Per hub, the cost of a minute more of a pool car out: nothing but in the construction.
     car_minute: Vec<f64>,
 }
@@ -70,8 +72,14 @@ impl CarBook {
         book
     }
 
-    /// Whether worker `w`'s day fits the pool given everyone else's bookings.
+    /// Whether worker `w`'s day fits the pool given everyone else's bookings: cars free and
+    /// charged.
     pub fn fits(&self, model: &Model, column: &Column) -> bool {
+        self.cars_free(model, column) && self.charged(model, column)
+    }
+
+    /// Whether the hub has a car free for each of `column`'s pool trips, counting cars only.
+    pub fn cars_free(&self, model: &Model, column: &Column) -> bool {
         let Some(hub) = model.workers[column.worker].hub else {
             return column.trips.iter().all(|t| t.mode != Mode::Pool);
         };
@@ -108,12 +116,27 @@ impl CarBook {
         true
     }
 
+    /// Whether the hub's cars hold the charge for `column`'s pool trips besides everyone
+    /// else's.
+    fn charged(&self, model: &Model, column: &Column) -> bool {
+        let Some(hub) = model.workers[column.worker].hub else { return true };
+        let pool = column.trips.iter().filter(|t| t.mode == Mode::Pool);
+        let mut trips: Vec<(u32, u32, f64)> = pool.map(|t| (t.depart, t.back, t.km)).collect();
+        if trips.is_empty() {
+            return true;
+        }
+        trips.extend(
+            self.bookings[hub].iter().filter(|o| o.0 != column.worker).map(|o| (o.1, o.2, o.3)),
+        );
+        cars::hub_charge_suffices(model, hub, &trips)
+    }
+
     /// Records worker `w`'s day, replacing what it booked before.
     pub fn record(&mut self, model: &Model, column: &Column) {
         let Some(hub) = model.workers[column.worker].hub else { return };
         self.bookings[hub].retain(|b| b.0 != column.worker);
         for trip in column.trips.iter().filter(|t| t.mode == Mode::Pool) {
-            self.bookings[hub].push((column.worker, trip.depart, trip.back));
+            self.bookings[hub].push((column.worker, trip.depart, trip.back, trip.km));
         }
     }
 }
@@ -449,6 +472,34 @@ mod tests {
     use crate::domain::{Skill, TimeOfDay, TimeSpan};
     use crate::optimise::rounding::{made, without};
     use crate::optimise::sample::{pooled_day, scattered_day};
+
+    /// With cars holding the charge for a few short trips and no charger, the construction
+    /// books only trips some car can make: the car stage then drops nothing (counting cars
+    /// alone, it booked trips no car had the charge for, whose visits the car stage left out).
+    #[test]
+    fn the_construction_books_only_trips_the_cars_have_the_charge_for() {
+        let mut by_pool = 0;
+        for seed in 1..=6 {
+            let mut problem = pooled_day(14, 4, seed);
+            let mut second = problem.cars[0].clone();
+            second.id = "SECOND".into();
+            problem.cars.push(second);
+            for car in &mut problem.cars {
+                car.charge_kwh = 3.0;
+            }
+            let model = Model::new(&problem);
+            let mut days = construct(&model).days;
+            by_pool += days
+                .iter()
+                .flatten()
+                .flat_map(|c| &c.trips)
+                .filter(|t| t.mode == Mode::Pool)
+                .count();
+            let cars = super::cars::assign_cars(&model, &mut days);
+            assert!(cars.dropped.is_empty(), "seed {seed}: {:?}", cars.dropped);
+        }
+        assert!(by_pool > 0, "some trips go by pool car");
+    }
 
     /// Every day `n` can be added to `specs` in: into each trip at each place by each mode, or
     /// as a new trip between any two (the search's ways, listed without its bounds).

@@ -348,7 +348,7 @@ fn a_battery_allows_only_one_long_trip() {
         .visit(1, "W2", span(t(13, 0), t(17, 0)));
     let rota = solve(&day.problem);
     assert_eq!(rota.unscheduled.len(), 1, "{:?}", rota.unscheduled);
-    assert_eq!(rota.unscheduled[0].code, "NO_CAR_CHARGE");
+    assert_eq!(rota.unscheduled[0].code, "NO_CAR_CHARGE", "{:?}", rota.unscheduled);
 }
 
 #[test]
