@@ -14,11 +14,11 @@
 //!   Every rota's trips meet these rows at its own schedule, so the LP over all scheduled days
 //!   bounds every rota; a rota that meets them may still need its trips moved between
 //!   instants or its charge managed, which the car assignment afterwards does. The MIP counts
-//!   cars instead at each moment one of its trips leaves ([`Departures`]), which is exact.
+//!   them by the five-minute step, or exactly (see [`CarRows`]).
 
 use super::column::instants;
 use super::column::Column;
-use super::model::{Mode, Model, N_INSTANTS};
+use super::model::{Mode, Model, CAR_INSTANT, N_INSTANTS};
 use super::SolveError;
 use good_lp::{
     highs, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
@@ -68,31 +68,47 @@ pub struct LpSolution {
 
 /// How many of `column`'s pool trips are out at each instant (its row usage), per hub.
 pub fn car_usage(model: &Model, column: &Column) -> Vec<(usize, usize, f64)> {
-    usage(model, column)
+    usage(model, column, |trip| trip.depart)
 }
 
-fn usage(model: &Model, column: &Column) -> Vec<(usize, usize, f64)> {
+/// How many of `column`'s pool trips are out at each instant, per hub, each counted from the
+/// instant `from` says.
+fn usage(
+    model: &Model,
+    column: &Column,
+    from: impl Fn(&super::column::TripPlan) -> u32,
+) -> Vec<(usize, usize, f64)> {
     let Some(hub) = model.workers[column.worker].hub else { return Vec::new() };
     let mut usage = [0u8; N_INSTANTS];
     for trip in column.trips.iter().filter(|t| t.mode == Mode::Pool) {
-        for k in instants(trip.depart, trip.back) {
+        for k in instants(from(trip), trip.back) {
             usage[k] += 1;
         }
     }
     usage.iter().enumerate().filter(|(_, &n)| n > 0).map(|(k, &n)| (hub, k, f64::from(n))).collect()
 }
 
-/// The integer solve's car rows: per hub, at the moment each trip of the MIP's columns leaves,
-/// the trips out then (departure <= moment < return) within the cars available. Trips overlap
-/// exactly when one is out as another leaves, so these rows hold what the rota-building
-/// searches' car book and the car stage hold, no more: the five-minute instants of the LP miss
-/// a car handed over 30 s late (the car stage then sent a worker by their own car, Medway 10 s:
-/// 10,967 -> 11,150), and counting each trip from the start of the step it leaves in, as the
-/// MIP once did, turned away rotas that hand a car over within a step (five times Medway: the
-/// integer solve's start, 93,800, cost 142,500 once the MIP had dropped days to meet those
-/// rows, so HiGHS never improved on it).
+/// How the integer solve counts a hub's cars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CarRows {
+    /// In every five-minute step a trip touches, from the one it leaves in: stricter than the
+    /// LP's instants, which miss a car handed over 30 s late (the car stage then sent a worker
+    /// by their own car, Medway 10 s: 10,967 -> 11,150), and stricter than the searches, which
+    /// hand cars over to the second: a rota of theirs may not meet these rows (five times
+    /// Medway: the integer solve's start, 93,800, cost 142,500 once a MIP had dropped days to
+    /// meet them). The whole pool's MIP, which HiGHS solves faster so (Medway's untimed solve
+    /// 11.1 s against 12.9 s with exact rows, the same rota); its start, where it does not meet
+    /// them, only bounds it.
+    Steps,
+    /// At the moment each trip of the MIP's columns leaves, the trips out then (departure <=
+    /// moment < return): exact, the test the searches' car book makes, so every rota of theirs
+    /// meets them. A hub's MIP (`integer::by_hub`), which starts from such a rota.
+    Departures,
+}
+
+/// The moments trips of the MIP's columns leave, per hub, for [`CarRows::Departures`].
 struct Departures {
-    /// Per hub, the distinct moments trips leave, sorted.
+    /// Per hub, the distinct moments, sorted.
     moments: Vec<Vec<u32>>,
 }
 
@@ -123,6 +139,15 @@ impl Departures {
         })
         .collect()
     }
+}
+
+/// `column`'s entries in the rows of [`CarRows::Steps`].
+fn steps(model: &Model, column: &Column) -> Vec<(RowKey, f64)> {
+    let from_step = |t: &super::column::TripPlan| t.depart - t.depart % CAR_INSTANT;
+    usage(model, column, from_step)
+        .into_iter()
+        .map(|(hub, k, n)| (RowKey::Car(hub, k), n))
+        .collect()
 }
 
 /// A row of the master, named by what it counts.
@@ -193,7 +218,7 @@ fn column_rows(model: &Model, column: &Column) -> Vec<(RowKey, f64)> {
 /// `column`'s entries in the LP master's rows, its cars counted at the instants it is out.
 fn lp_rows(model: &Model, column: &Column) -> Vec<(RowKey, f64)> {
     let mut rows = column_rows(model, column);
-    for (hub, k, cars) in usage(model, column) {
+    for (hub, k, cars) in car_usage(model, column) {
         rows.push((RowKey::Car(hub, k), cars));
     }
     rows
@@ -352,6 +377,7 @@ pub fn solve_mip(
     columns: &[Column],
     start: &[usize],
     time_limit: Option<f64>,
+    cars: CarRows,
 ) -> Result<Option<Vec<usize>>, SolveError> {
     let mut vars = ProblemVariables::new();
     let mut objective = Expression::with_capacity(columns.len());
@@ -368,7 +394,8 @@ pub fn solve_mip(
     };
     let mut covered = vec![0u8; model.problem.visits.len()];
     let mut node_used = BTreeMap::new();
-    let departures = Departures::of(model, columns);
+    let exact = if cars == CarRows::Departures { columns } else { &[] };
+    let departures = Departures::of(model, exact);
     let x: Vec<Variable> = columns
         .iter()
         .enumerate()
@@ -381,7 +408,10 @@ pub fn solve_mip(
                 }
             }
             let mut entries = column_rows(model, column);
-            entries.extend(departures.rows(model, column));
+            entries.extend(match cars {
+                CarRows::Steps => steps(model, column),
+                CarRows::Departures => departures.rows(model, column),
+            });
             add(column.cost, entries, on)
         })
         .collect();
@@ -521,10 +551,11 @@ mod tests {
         assert!(split_somewhere > 0, "no LP made a joint visit: the test tests nothing");
     }
 
-    /// The integer solve holds trips to the one car exactly: a car handed over on the second,
-    /// even within a five-minute step, serves both trips; a second's overlap does not.
+    /// The whole pool's MIP holds trips to the one car by the five-minute step, a hub's MIP
+    /// exactly: there a car handed over on the second, even within a step, serves both trips,
+    /// and a second's overlap does not.
     #[test]
-    fn the_integer_solve_lets_one_car_serve_trips_that_do_not_overlap() {
+    fn the_integer_solve_counts_cars_by_the_step_or_exactly() {
         let problem = pooled_day(8, 3, 1);
         let model = Model::new(&problem);
         let pooled: Vec<Column> = one_visit_days(&model)
@@ -538,14 +569,24 @@ mod tests {
             .find(|c| c.worker != first.worker && visit(c) != visit(&first))
             .expect("a second worker's pool day")
             .clone();
-        for (back, leaves, both) in
-            [(41_130, 41_130, true), (41_130, 41_200, true), (41_130, 41_129, false)]
-        {
+        // The first trip is back at `back`, the second leaves at `leaves`; whether both are
+        // made by the step, and exactly.
+        let cases = [
+            (41_130, 41_130, false, true),
+            (41_130, 41_200, false, true),
+            (41_130, 41_129, false, false),
+            (41_130, 41_400, true, true),
+        ];
+        for (back, leaves, by_step, exactly) in cases {
             let (mut a, mut b) = (first.clone(), second.clone());
             (a.trips[0].depart, a.trips[0].back) = (38_700, back);
             (b.trips[0].depart, b.trips[0].back) = (leaves, 45_000);
-            let chosen = solve_mip(&model, &[a, b], &[], None).expect("a MIP").expect("a rota");
-            assert_eq!(chosen.len() == 2, both, "back {back}, leaves {leaves}: {chosen:?}");
+            for (rows, both) in [(CarRows::Steps, by_step), (CarRows::Departures, exactly)] {
+                let columns = [a.clone(), b.clone()];
+                let chosen = solve_mip(&model, &columns, &[], None, rows).expect("a MIP");
+                let chosen = chosen.expect("a rota");
+                assert_eq!(chosen.len() == 2, both, "{rows:?}, back {back}, leaves {leaves}");
+            }
         }
     }
 }
