@@ -335,11 +335,16 @@ mod tests {
     }
 
     /// From a rota that leaves every visit out, the search by hub ends on a cheaper one that no
-    /// hub's MIP improves, each hub's one car in one trip at a time.
+    /// hub's MIP improves, each hub's one car in one trip at a time and with the charge for
+    /// them, also where the charge is short (a car that holds 20 km: without the charge check
+    /// the MIP sends hub 0's car on more).
     #[test]
     fn the_search_by_hub_ends_where_no_hub_does_better() {
-        for seed in 1..=4 {
-            let problem = two_hub_day(seed);
+        for (seed, charge_kwh) in [(1, 40.0), (2, 40.0), (3, 4.0), (4, 4.0)] {
+            let mut problem = two_hub_day(seed);
+            for car in &mut problem.cars {
+                car.charge_kwh = charge_kwh;
+            }
             let model = Model::new(&problem);
             let mut pool = one_visit_days(&model);
             generate(&model, &mut pool, 6, Effort::HEURISTIC);
@@ -361,6 +366,7 @@ mod tests {
                     let out = trips.iter().filter(|&&(a, b)| a <= leaves && leaves < b).count();
                     assert!(out <= 1, "seed {seed}: {out} trips out of hub {hub} at {leaves}");
                 }
+                assert!(charge_holds(&model, &pool, &found, hub), "seed {seed}: hub {hub}");
             }
             let again = by_hub(&model, &pool, hubs, found, &|| None).expect("a MIP");
             assert!(again.is_none(), "seed {seed}: a hub did better after the search ended");

@@ -66,7 +66,9 @@ pub struct LpSolution {
     pub duals: Duals,
 }
 
-/// How many of `column`'s pool trips are out at each instant (its row usage), per hub.
+/// How many of `column`'s pool trips are out at each instant (its row usage), per hub, each
+/// from its departure to its return: every rota meets rows counted so, so the LP over them
+/// bounds every rota.
 pub fn car_usage(model: &Model, column: &Column) -> Vec<(usize, usize, f64)> {
     usage(model, column, |trip| trip.depart)
 }
