@@ -21,6 +21,7 @@ use super::column::Column;
 use super::master::{solve_mip, CarRows, LpSolution};
 use super::model::{Mode, Model};
 use super::pricing::reduced_cost;
+use super::rounding::made_by;
 use super::SolveError;
 use std::collections::BTreeMap;
 
@@ -124,7 +125,7 @@ fn by_stake(
     mut hubs: Vec<Vec<usize>>,
     incumbent: &[usize],
 ) -> Vec<Vec<usize>> {
-    let made = made_by(model, pool, incumbent);
+    let made = made_by(model, incumbent.iter().map(|&c| &pool[c]));
     let mut hub_of = vec![0; model.workers.len()];
     for (h, hub) in hubs.iter().enumerate() {
         hub.iter().for_each(|&w| hub_of[w] = h);
@@ -161,7 +162,7 @@ fn one_hub(
         }
     }
     let held: Vec<usize> = incumbent.iter().copied().filter(|&c| !inside[pool[c].worker]).collect();
-    let made = made_by(model, pool, &held);
+    let made = made_by(model, held.iter().map(|&c| &pool[c]));
     let kept: Vec<usize> = (0..pool.len())
         .filter(|&c| inside[pool[c].worker] && pool[c].nodes().all(|n| !made[model.nodes[n].visit]))
         .collect();
@@ -173,15 +174,6 @@ fn one_hub(
     let chosen: Vec<usize> = held.into_iter().chain(chosen.into_iter().map(|i| kept[i])).collect();
     let charged = model.workers[hub[0]].hub.is_none_or(|h| charge_holds(model, pool, &chosen, h));
     Ok(charged.then(|| (rota_cost(model, pool, &chosen), chosen)))
-}
-
-/// For each visit, whether one of the pool columns `chosen` makes it.
-fn made_by(model: &Model, pool: &[Column], chosen: &[usize]) -> Vec<bool> {
-    let mut made = vec![false; model.problem.visits.len()];
-    for &c in chosen {
-        pool[c].nodes().for_each(|n| made[model.nodes[n].visit] = true);
-    }
-    made
 }
 
 /// Whether column `c` of `incumbent` makes a joint visit with a worker not `inside`.

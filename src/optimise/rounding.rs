@@ -164,8 +164,13 @@ pub fn left_out(model: &Model, days: &[Option<Column>]) -> Vec<usize> {
 
 /// For each visit, whether `days` makes it.
 pub fn made(model: &Model, days: &[Option<Column>]) -> Vec<bool> {
+    made_by(model, days.iter().flatten())
+}
+
+/// For each visit, whether one of `columns` makes it.
+pub fn made_by<'c>(model: &Model, columns: impl IntoIterator<Item = &'c Column>) -> Vec<bool> {
     let mut made = vec![false; model.problem.visits.len()];
-    for n in days.iter().flatten().flat_map(|c| c.nodes()) {
+    for n in columns.into_iter().flat_map(|c| c.nodes()) {
         made[model.nodes[n].visit] = true;
     }
     made
