@@ -2,8 +2,15 @@
 //!
 //! Column generation recombines the days its pricing found; when days are long (many visits
 //! each, as in the Solomon benchmark) the pricing reaches few of the good ones, and the rota
-//! keeps days a simple move would remove. Two moves, each kept only when the rota's cost (with
-//! the penalties of visits left out) falls, until neither improves or the stop fires:
+//! keeps days a simple move would remove. Three moves, each kept only when the rota's cost (with
+//! the penalties of visits left out) falls, until none improves or the stop fires:
+//! - **room for a visit left out**: take out of its day one visit in the way of a visit left
+//!   out (made at a time the other could be, by a worker who could make it or with a car of
+//!   that worker's hub), put the left-out visit in and the other back wherever it fits. Cheapest
+//!   insertion alone leaves such a visit out when every day and car that could take it is busy
+//!   then (five times Medway: after-school visits at hubs whose cars are all out), though one
+//!   of the visits in its way could go elsewhere; a visit left out costs its penalty, far more
+//!   than any move's travel, so this move goes first;
 //! - **day elimination**: take a worker's whole day away and put its visits into the others'
 //!   days by cheapest insertion (fewer trips, fewer vehicles);
 //! - **relocation**: take one visit out of its day and put it back wherever it is cheapest.
@@ -18,8 +25,8 @@ use super::cars::assign_cars;
 use super::colgen::days_cost;
 use super::column::Column;
 use super::heuristic::{reinsert, Trips};
-use super::model::Model;
-use super::rounding::without;
+use super::model::{Mode, Model};
+use super::rounding::{left_out, without};
 
 /// Improves `days` in place; returns whether anything changed.
 pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bool) -> bool {
@@ -62,6 +69,65 @@ pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bo
             return changed;
         }
     }
+}
+
+/// Puts visits left out into `days` by moving one visit in the way of each (see the module's
+/// doc); returns whether any went in.
+pub fn make_room(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bool) -> bool {
+    let mut cost = Cost::of(model, days);
+    let mut better = false;
+    let mut out = left_out(model, days);
+    // The dearest first: those past their deadline.
+    out.sort_by(|&a, &b| model.penalty[b].total_cmp(&model.penalty[a]));
+    for v in out {
+        if model.visit(v).joint {
+            continue;
+        }
+        let out_before = left_out(model, days).len();
+        for (w, node) in in_the_way(model, days, v) {
+            if stop() {
+                return better;
+            }
+            let mut trial = days.to_vec();
+            trial[w] = trial[w].take().and_then(|c| without(model, &c, node));
+            let moved = model.nodes[node].visit;
+            // Both must go in: one left out for the other is no room made.
+            reinsert(model, &mut trial, &[v, moved], Trips::Any, stop);
+            if left_out(model, &trial).len() < out_before && cost.keep(model, days, trial, -1e-6) {
+                better = true;
+                break;
+            }
+        }
+    }
+    better
+}
+
+/// The visits in the way of visit `v`, as (worker, node): those made between `v`'s earliest
+/// start and its latest end, by a worker who may make `v` or on a pool trip from such a
+/// worker's hub (whose car `v` might take).
+fn in_the_way(model: &Model, days: &[Option<Column>], v: usize) -> Vec<(usize, usize)> {
+    let duration = model.visit(v).duration;
+    let starts = model.visit_nodes[v].iter().flat_map(|&n| &model.nodes[n].starts);
+    let (from, to) = starts.fold((u32::MAX, 0), |(from, to), &(e, l)| (from.min(e), to.max(l)));
+    let to = to + duration;
+    let may = |w: usize| model.workers[w].cost[v].is_some();
+    let hubs: Vec<_> =
+        (0..model.workers.len()).filter(|&w| may(w)).map(|w| model.workers[w].hub).collect();
+    let mut found = Vec::new();
+    for column in days.iter().flatten() {
+        let w = column.worker;
+        let pool_hub = hubs.contains(&model.workers[w].hub);
+        for trip in &column.trips {
+            let car = trip.mode == Mode::Pool && pool_hub && trip.depart < to && trip.back > from;
+            for stop in &trip.stops {
+                let busy = may(w) && stop.start < to && stop.end > from;
+                if (busy || car) && !model.visit(model.nodes[stop.node].visit).joint {
+                    found.push((w, stop.node));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// Reinserts `visits` into `trial` and makes it the rota if that is cheaper.
@@ -123,4 +189,55 @@ fn cost_with_cars(model: &Model, days: &[Option<Column>]) -> f64 {
     let mut days = days.to_vec();
     assign_cars(model, &mut days);
     days_cost(model, &days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Skill, TimeOfDay, TimeSpan};
+    use crate::optimise::column::{schedule_day, TripSpec};
+    use crate::optimise::sample::scattered_day;
+
+    /// W1 alone may make V1 (a skill), in a shift with room for one visit, which V0 (anyone's)
+    /// takes; V1 is left out. Cheapest insertion cannot put it in and relocation keeps V0 with
+    /// W1, its allocated worker; making room moves V0 to W2 and V1 in, both made.
+    #[test]
+    fn a_visit_left_out_goes_in_once_a_visit_in_its_way_moves() {
+        let mut problem = scattered_day(2, 2, 7);
+        let at = |h: u32, m: u32| TimeOfDay::hm(h, m).expect("a time");
+        let span = |from, to| TimeSpan::new(from, to).expect("a span");
+        problem.workers[0].shift = span(at(9, 0), at(10, 30));
+        problem.workers[0].skills.insert(Skill("bsl".into()));
+        for visit in &mut problem.visits {
+            visit.duration = 45 * 60;
+            visit.places[0].windows = vec![span(at(9, 0), at(10, 30))];
+        }
+        problem.visits[1].skill = Some(Skill("bsl".into()));
+        let model = Model::new(&problem);
+        let w1 = &model.workers[0];
+        let node = model.visit_nodes[0][0];
+        let day = schedule_day(&model, 0, &[TripSpec::new(w1.modes[0], w1.end, vec![node])]);
+        let mut days = vec![Some(day.expect("V0 fits W1's shift")), None];
+        assert_eq!(left_out(&model, &days), vec![1]);
+
+        let mut inserted = days.clone();
+        reinsert(&model, &mut inserted, &[1], Trips::Any, &|| false);
+        assert_eq!(left_out(&model, &inserted), vec![1], "W1's shift has no room for both");
+        let mut relocated = days.clone();
+        improve(&model, &mut relocated, &|| false);
+        assert_eq!(left_out(&model, &relocated), vec![1], "relocation alone leaves V1 out");
+
+        let before = Cost::of(&model, &days).after_cars;
+        assert!(make_room(&model, &mut days, &|| false));
+        assert!(left_out(&model, &days).is_empty(), "both visits made");
+        let made_by = |v: usize| {
+            days.iter()
+                .flatten()
+                .find(|c| c.nodes().any(|n| model.nodes[n].visit == v))
+                .map(|c| c.worker)
+        };
+        assert_eq!((made_by(0), made_by(1)), (Some(1), Some(0)));
+        assert!(Cost::of(&model, &days).after_cars < before);
+        assert!(!make_room(&model, &mut days, &|| false), "nothing left out, nothing to do");
+    }
 }

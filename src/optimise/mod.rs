@@ -172,7 +172,8 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
         // The car stage after it needs time too (a twentieth of the limit, at most a second).
         let reserve = options.time_limit.mul_f64(0.05).min(Duration::from_secs(1));
         let stop = || options.should_stop() || options.remaining().is_some_and(|r| r < reserve);
-        let moved = improve::improve(&model, &mut improved, &stop);
+        let moved = improve::make_room(&model, &mut improved, &stop)
+            | improve::improve(&model, &mut improved, &stop);
         // The fraction of the time from here to the reserve that is gone.
         let window = options.remaining().map(|r| r.saturating_sub(reserve));
         let spent = || {
