@@ -2,18 +2,22 @@
 //!
 //! Column generation recombines the days its pricing found; when days are long (many visits
 //! each, as in the Solomon benchmark) the pricing reaches few of the good ones, and the rota
-//! keeps days a simple move would remove. Three moves, each kept only when the rota's cost (with
-//! the penalties of visits left out) falls, until none improves or the stop fires:
-//! - **room for a visit left out**: take out of its day one visit in the way of a visit left
-//!   out (made at a time the other could be, by a worker who could make it or with a car of
-//!   that worker's hub), put the left-out visit in and the other back wherever it fits. Cheapest
-//!   insertion alone leaves such a visit out when every day and car that could take it is busy
-//!   then (five times Medway: after-school visits at hubs whose cars are all out), though one
-//!   of the visits in its way could go elsewhere; a visit left out costs its penalty, far more
-//!   than any move's travel, so this move goes first;
+//! keeps days a simple move would remove. Each move is kept only when the rota's cost (with the
+//! penalties of visits left out) falls. `improve` makes two until neither improves or the stop
+//! fires:
 //! - **day elimination**: take a worker's whole day away and put its visits into the others'
 //!   days by cheapest insertion (fewer trips, fewer vehicles);
 //! - **relocation**: take one visit out of its day and put it back wherever it is cheapest.
+//!
+//! `make_room`, which the day's last local search runs first, makes a third, **room for a visit
+//! left out**: take out of its day one visit in the way of a visit left out (made at a time the
+//! other could be, by a worker who could make it or with a car of that worker's hub), put the
+//! left-out visit in and the other back wherever it fits, kept only where both go in. Cheapest
+//! insertion leaves such a visit out when every day and car that could take it is busy then
+//! (five times Medway: after-school visits at hubs whose cars are all out), though one of the
+//! visits in its way could go elsewhere; relocation never moves that one for it. Not in the
+//! side search's first `improve`: on the construction's rota, with dozens of visits out, it
+//! held back the side search's first rota, which column generation's LP starts from.
 //!
 //! Joint visits stay where they are: moving one needs both workers' days at once.
 //!
