@@ -10,14 +10,17 @@
 //! - **relocation**: take one visit out of its day and put it back wherever it is cheapest.
 //!
 //! `make_room`, which the day's last local search runs first, makes a third, **room for a visit
-//! left out**: take out of its day one visit in the way of a visit left out (made at a time the
-//! other could be, by a worker who could make it or with a car of that worker's hub), put the
-//! left-out visit in and the other back wherever it fits, kept only where both go in. Cheapest
+//! left out**: take out of their days the visits in the way of a visit left out (made at a
+//! time it could be, by a worker who could make it or with a car of that worker's hub), one
+//! at a time, then each such worker's together; put the left-out visit in first and the others
+//! back wherever they fit; keep the rota only where all go in and it is cheaper. Cheapest
 //! insertion leaves such a visit out when every day and car that could take it is busy then
-//! (five times Medway: after-school visits at hubs whose cars are all out), though one of the
-//! visits in its way could go elsewhere; relocation never moves that one for it. Not in the
-//! side search's first `improve`: on the construction's rota, with dozens of visits out, it
-//! held back the side search's first rota, which column generation's LP starts from.
+//! (five times Medway: after-school visits, every eligible worker booked from 15:30 to 18:30,
+//! or their hub's cars all out), though the visits in its way could go elsewhere, and
+//! relocation never moves them for it. One visit's move was often not enough: a long visit
+//! needs a worker's whole afternoon. Not in the side search's first `improve`: on the
+//! construction's rota, with dozens of visits out, it held back the side search's first rota,
+//! which column generation's LP starts from.
 //!
 //! Joint visits stay where they are: moving one needs both workers' days at once.
 //!
@@ -75,8 +78,8 @@ pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bo
     }
 }
 
-/// Puts visits left out into `days` by moving one visit in the way of each (see the module's
-/// doc); returns whether any went in.
+/// Puts visits left out into `days` by moving the visits in the way of each, one at a time,
+/// then each worker's together (see the module's doc); returns whether any went in.
 pub fn make_room(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bool) -> bool {
     let mut cost = Cost::of(model, days);
     let mut better = false;
@@ -88,15 +91,29 @@ pub fn make_room(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> 
             continue;
         }
         let out_before = left_out(model, days).len();
-        for (w, node) in in_the_way(model, days, v) {
+        let way = in_the_way(model, days, v);
+        // One visit in the way at a time, then each worker's visits in the way together.
+        let mut moves: Vec<Vec<(usize, usize)>> = way.iter().map(|&m| vec![m]).collect();
+        for w in 0..days.len() {
+            if model.workers[w].cost[v].is_some() {
+                let theirs: Vec<_> = way.iter().copied().filter(|&(x, _)| x == w).collect();
+                if theirs.len() > 1 {
+                    moves.push(theirs);
+                }
+            }
+        }
+        for moved in moves {
             if stop() {
                 return better;
             }
             let mut trial = days.to_vec();
-            trial[w] = trial[w].take().and_then(|c| without(model, &c, node));
-            let moved = model.nodes[node].visit;
-            // Both must go in: one left out for the other is no room made.
-            reinsert(model, &mut trial, &[v, moved], Trips::Any, stop);
+            for &(w, node) in &moved {
+                trial[w] = trial[w].take().and_then(|c| without(model, &c, node));
+            }
+            // The left-out visit first, into the room made; all must go in.
+            let mut visits = vec![v];
+            visits.extend(moved.iter().map(|&(_, node)| model.nodes[node].visit));
+            reinsert(model, &mut trial, &visits, Trips::Any, stop);
             if left_out(model, &trial).len() < out_before && cost.keep(model, days, trial, -1e-6) {
                 better = true;
                 break;
@@ -108,12 +125,11 @@ pub fn make_room(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> 
 
 /// The visits in the way of visit `v`, as (worker, node): those made between `v`'s earliest
 /// start and its latest end, by a worker who may make `v` or on a pool trip from such a
-/// worker's hub (whose car `v` might take).
+/// worker's hub (whose car `v` might take); those whose windows leave the most room to move
+/// first.
 fn in_the_way(model: &Model, days: &[Option<Column>], v: usize) -> Vec<(usize, usize)> {
-    let duration = model.visit(v).duration;
-    let starts = model.visit_nodes[v].iter().flat_map(|&n| &model.nodes[n].starts);
-    let (from, to) = starts.fold((u32::MAX, 0), |(from, to), &(e, l)| (from.min(e), to.max(l)));
-    let to = to + duration;
+    let (from, to) = window(model, v);
+    let to = to + model.visit(v).duration;
     let may = |w: usize| model.workers[w].cost[v].is_some();
     let hubs: Vec<_> =
         (0..model.workers.len()).filter(|&w| may(w)).map(|w| model.workers[w].hub).collect();
@@ -131,7 +147,18 @@ fn in_the_way(model: &Model, days: &[Option<Column>], v: usize) -> Vec<(usize, u
             }
         }
     }
+    let room = |&(_, n): &(usize, usize)| {
+        let (from, to) = window(model, model.nodes[n].visit);
+        std::cmp::Reverse(to.saturating_sub(from))
+    };
+    found.sort_by_key(room);
     found
+}
+
+/// Visit `v`'s earliest and latest start, over its places.
+fn window(model: &Model, v: usize) -> (u32, u32) {
+    let starts = model.visit_nodes[v].iter().flat_map(|&n| &model.nodes[n].starts);
+    starts.fold((u32::MAX, 0), |(from, to), &(e, l)| (from.min(e), to.max(l)))
 }
 
 /// Reinserts `visits` into `trial` and makes it the rota if that is cheaper.
@@ -202,46 +229,64 @@ mod tests {
     use crate::optimise::column::{schedule_day, TripSpec};
     use crate::optimise::sample::scattered_day;
 
-    /// W1 alone may make V1 (a skill), in a shift with room for one visit, which V0 (anyone's)
-    /// takes; V1 is left out. Cheapest insertion cannot put it in and relocation keeps V0 with
-    /// W1, its allocated worker; making room moves V0 to W2 and V1 in, both made.
-    #[test]
-    fn a_visit_left_out_goes_in_once_a_visit_in_its_way_moves() {
-        let mut problem = scattered_day(2, 2, 7);
-        let at = |h: u32, m: u32| TimeOfDay::hm(h, m).expect("a time");
-        let span = |from, to| TimeSpan::new(from, to).expect("a span");
-        problem.workers[0].shift = span(at(9, 0), at(10, 30));
+    /// Makes room in a day where W1 alone may make the last visit (a skill), for as long as
+    /// the other `in_way` visits (anyone's, 45 minutes each) together, and W1's shift has room
+    /// for those or for it, not for it and one of them; W1 makes the others and it is left out.
+    /// Asserts that cheapest insertion and `improve` leave it out (W1 is every visit's
+    /// allocated worker, so relocation keeps them with W1), and that making room puts it in
+    /// with W1 and the others with W2, for less.
+    fn makes_room_for_a_visit_behind(in_way: usize) {
+        let mut problem = scattered_day(in_way + 1, 2, 7);
+        let minutes = |m: usize| TimeOfDay::hm(9, 0).map(|t| TimeOfDay(t.0 + m as u32 * 60));
+        let shift = TimeSpan::new(minutes(0).unwrap(), minutes(45 * in_way + 40).unwrap());
+        let shift = shift.expect("a shift");
+        problem.workers[0].shift = shift;
         problem.workers[0].skills.insert(Skill("bsl".into()));
         for visit in &mut problem.visits {
             visit.duration = 45 * 60;
-            visit.places[0].windows = vec![span(at(9, 0), at(10, 30))];
+            visit.places[0].windows = vec![shift];
         }
-        problem.visits[1].skill = Some(Skill("bsl".into()));
+        let v = in_way;
+        problem.visits[v].skill = Some(Skill("bsl".into()));
+        problem.visits[v].duration = 45 * 60 * in_way as u32;
         let model = Model::new(&problem);
         let w1 = &model.workers[0];
-        let node = model.visit_nodes[0][0];
-        let day = schedule_day(&model, 0, &[TripSpec::new(w1.modes[0], w1.end, vec![node])]);
-        let mut days = vec![Some(day.expect("V0 fits W1's shift")), None];
-        assert_eq!(left_out(&model, &days), vec![1]);
+        let nodes = (0..in_way).map(|u| model.visit_nodes[u][0]).collect();
+        let day = schedule_day(&model, 0, &[TripSpec::new(w1.modes[0], w1.end, nodes)]);
+        let mut days = vec![Some(day.expect("the others fit W1's shift")), None];
+        assert_eq!(left_out(&model, &days), vec![v]);
 
         let mut inserted = days.clone();
-        reinsert(&model, &mut inserted, &[1], Trips::Any, &|| false);
-        assert_eq!(left_out(&model, &inserted), vec![1], "W1's shift has no room for both");
-        let mut relocated = days.clone();
-        improve(&model, &mut relocated, &|| false);
-        assert_eq!(left_out(&model, &relocated), vec![1], "relocation alone leaves V1 out");
+        reinsert(&model, &mut inserted, &[v], Trips::Any, &|| false);
+        assert_eq!(left_out(&model, &inserted), vec![v], "W1's shift has no room for it");
+        let mut improved = days.clone();
+        improve(&model, &mut improved, &|| false);
+        assert_eq!(left_out(&model, &improved), vec![v], "relocation alone leaves it out");
 
         let before = Cost::of(&model, &days).after_cars;
         assert!(make_room(&model, &mut days, &|| false));
-        assert!(left_out(&model, &days).is_empty(), "both visits made");
-        let made_by = |v: usize| {
-            days.iter()
-                .flatten()
-                .find(|c| c.nodes().any(|n| model.nodes[n].visit == v))
-                .map(|c| c.worker)
+        assert!(left_out(&model, &days).is_empty(), "every visit made");
+        let by = |x: usize| {
+            let column =
+                days.iter().flatten().find(|c| c.nodes().any(|n| model.nodes[n].visit == x));
+            column.map(|c| c.worker)
         };
-        assert_eq!((made_by(0), made_by(1)), (Some(1), Some(0)));
+        assert_eq!(by(v), Some(0));
+        assert!((0..in_way).all(|u| by(u) == Some(1)));
         assert!(Cost::of(&model, &days).after_cars < before);
         assert!(!make_room(&model, &mut days, &|| false), "nothing left out, nothing to do");
+    }
+
+    /// One visit in the way: moving it is enough.
+    #[test]
+    fn a_visit_left_out_goes_in_once_the_visit_in_its_way_moves() {
+        makes_room_for_a_visit_behind(1);
+    }
+
+    /// Two visits in the way, neither enough alone: the worker's visits in the window move
+    /// together.
+    #[test]
+    fn a_visit_left_out_goes_in_once_every_visit_in_its_way_moves() {
+        makes_room_for_a_visit_behind(2);
     }
 }
