@@ -190,22 +190,7 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
     let mut best: Option<(f64, Vec<Option<column::Column>>, cars::CarPlan)> = None;
     for (search, mut days) in candidates {
         let before_cars = colgen::days_cost(&model, &days);
-        let mut cars = cars::assign_cars(&model, &mut days);
-        if !cars.dropped.is_empty() {
-            // Put the visits the cars dropped back in wherever the pool still has room.
-            let dropped: Vec<usize> = cars.dropped.iter().map(|d| d.0).collect();
-            if heuristic::reinsert(&model, &mut days, &dropped, heuristic::Trips::Any, &|| {
-                options.should_stop()
-            }) {
-                let again = cars::assign_cars(&model, &mut days);
-                let keep: Vec<_> =
-                    cars.dropped.into_iter().filter(|d| !covered(&model, &days, d.0)).collect();
-                cars = cars::CarPlan {
-                    cars: again.cars,
-                    dropped: keep.into_iter().chain(again.dropped).collect(),
-                };
-            }
-        }
+        let cars = improve::assign_cars_refilled(&model, &mut days, &|| options.should_stop());
         let cost = colgen::days_cost(&model, &days);
         let dropped = cars.dropped.len() as u32;
         report.candidates.push(Candidate { search, before_cars, after_cars: cost, dropped });
@@ -302,11 +287,6 @@ fn refill(model: &model::Model, days: &mut Vec<Option<column::Column>>, cars: &m
         *days = trial;
         *cars = again;
     }
-}
-
-/// Whether visit `v` is made in `days`.
-fn covered(model: &model::Model, days: &[Option<column::Column>], v: usize) -> bool {
-    days.iter().flatten().flat_map(|c| c.nodes()).any(|n| model.nodes[n].visit == v)
 }
 
 /// Checks the references the optimiser relies on.
