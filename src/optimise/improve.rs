@@ -28,12 +28,13 @@
 //! cars out within the pool but not their charge, and a move that sends a long trip out when
 //! the hub's batteries are low would otherwise look cheaper and lose visits at the car stage.
 
-use super::cars::{assign_cars, CarPlan};
+use super::cars::assign_cars;
 use super::colgen::days_cost;
 use super::column::Column;
 use super::heuristic::{reinsert, Trips};
 use super::model::{Mode, Model};
-use super::rounding::{left_out, made, without};
+use super::rounding::{left_out, without};
+use std::collections::BTreeSet;
 
 /// Improves `days` in place; returns whether anything changed.
 pub fn improve(model: &Model, days: &mut [Option<Column>], stop: &dyn Fn() -> bool) -> bool {
@@ -131,7 +132,7 @@ fn in_the_way(model: &Model, days: &[Option<Column>], v: usize) -> Vec<(usize, u
     let (from, to) = window(model, v);
     let to = to + model.visit(v).duration;
     let may = |w: usize| model.workers[w].cost[v].is_some();
-    let hubs: Vec<_> =
+    let hubs: BTreeSet<_> =
         (0..model.workers.len()).filter(|&w| may(w)).map(|w| model.workers[w].hub).collect();
     let mut found = Vec::new();
     for column in days.iter().flatten() {
@@ -214,35 +215,19 @@ impl Cost {
     }
 }
 
-/// The cost of `days` after the car stage (on a copy: it may move a trip to the worker's own
-/// car or drop its visits).
+/// The cost of `days` after cars are assigned to their pool trips (on a copy: the car stage
+/// may move a trip to the worker's own car or drop its visits). The first assignment only, not
+/// the solve's whole car stage (`plan_day` puts the visits it drops back and assigns again):
+/// judged so, a rota whose dropped visit would go back in looks a
+/// penalty dearer to the search than to the solve (five times Medway, 10 s: the search started
+/// from the integer solve's rota, 77,548 after the solve's car stage, and ended on one of
+/// 75,709 before cars and 85,689 after), but judging by the whole stage made every move dearer
+/// (Medway's untimed solve, three runs twice: 14.0 s against 13.0 s, the same rota) for no gain
+/// four pairs at five times Medway could show.
 fn cost_with_cars(model: &Model, days: &[Option<Column>]) -> f64 {
     let mut days = days.to_vec();
-    assign_cars_refilled(model, &mut days, &|| false);
+    assign_cars(model, &mut days);
     days_cost(model, &days)
-}
-
-/// The car stage every rota of the solve goes through: cars assigned to the pool trips, the
-/// visits that drops put back wherever the pool still has room, and cars assigned again. The
-/// local search judges its moves by it too: judged by the first assignment alone, a rota whose
-/// dropped visit would go back in looked a penalty dearer to the search than to the solve, and
-/// one whose would not, no dearer than before (five times Medway, 10 s: the search started from
-/// the integer solve's rota, 77,548 after this stage, and ended on one of 75,709 before cars
-/// and 85,689 after).
-pub fn assign_cars_refilled(
-    model: &Model,
-    days: &mut [Option<Column>],
-    stop: &dyn Fn() -> bool,
-) -> CarPlan {
-    let cars = assign_cars(model, days);
-    let dropped: Vec<usize> = cars.dropped.iter().map(|d| d.0).collect();
-    if dropped.is_empty() || !reinsert(model, days, &dropped, Trips::Any, stop) {
-        return cars;
-    }
-    let again = assign_cars(model, days);
-    let made = made(model, days);
-    let still_out = cars.dropped.into_iter().filter(|d| !made[d.0]);
-    CarPlan { cars: again.cars, dropped: still_out.chain(again.dropped).collect() }
 }
 
 #[cfg(test)]

@@ -195,7 +195,7 @@ pub fn plan_day(problem: &DayProblem, options: &SolveOptions) -> Result<Rota, So
     let mut best: Option<(f64, Vec<Option<column::Column>>, cars::CarPlan)> = None;
     for (search, mut days) in candidates {
         let before_cars = colgen::days_cost(&model, &days);
-        let cars = improve::assign_cars_refilled(&model, &mut days, &|| options.should_stop());
+        let cars = assign_cars_refilled(&model, &mut days, &|| options.should_stop());
         let cost = colgen::days_cost(&model, &days);
         let dropped = cars.dropped.len() as u32;
         report.candidates.push(Candidate { search, before_cars, after_cars: cost, dropped });
@@ -299,6 +299,27 @@ fn refill(model: &model::Model, days: &mut Vec<Option<column::Column>>, cars: &m
         *days = trial;
         *cars = again;
     }
+}
+
+/// The car stage every candidate rota of the solve goes through: cars assigned to the pool
+/// trips, the visits that drops put back wherever the pool still has room, and cars assigned
+/// again.
+fn assign_cars_refilled(
+    model: &model::Model,
+    days: &mut [Option<column::Column>],
+    stop: &dyn Fn() -> bool,
+) -> cars::CarPlan {
+    let cars = cars::assign_cars(model, days);
+    let dropped: Vec<usize> = cars.dropped.iter().map(|d| d.0).collect();
+    if dropped.is_empty()
+        || !heuristic::reinsert(model, days, &dropped, heuristic::Trips::Any, stop)
+    {
+        return cars;
+    }
+    let again = cars::assign_cars(model, days);
+    let made = rounding::made(model, days);
+    let still_out = cars.dropped.into_iter().filter(|d| !made[d.0]);
+    cars::CarPlan { cars: again.cars, dropped: still_out.chain(again.dropped).collect() }
 }
 
 /// Checks the references the optimiser relies on.
