@@ -218,12 +218,12 @@ impl Cost {
 /// The cost of `days` after cars are assigned to their pool trips (on a copy: the car stage
 /// may move a trip to the worker's own car or drop its visits). The first assignment only, not
 /// the solve's whole car stage (`plan_day` puts the visits it drops back and assigns again):
-/// judged so, a rota whose dropped visit would go back in looks a
-/// penalty dearer to the search than to the solve (five times Medway, 10 s: the search started
-/// from the integer solve's rota, 77,548 after the solve's car stage, and ended on one of
-/// 75,709 before cars and 85,689 after), but judging by the whole stage made every move dearer
-/// (Medway's untimed solve, three runs twice: 14.0 s against 13.0 s, the same rota) for no gain
-/// four pairs at five times Medway could show.
+/// judged so, a rota whose dropped visit would go back in looks a penalty dearer to the search
+/// than to the solve (five times Medway, 10 s: the search started from the integer solve's
+/// rota, 77,548 after the solve's car stage, and ended on one of 75,709 before cars and 85,689
+/// after), but judging by the whole stage made every move dearer (Medway's untimed solve, three
+/// runs twice: 14.0 s against 13.0 s, the same rota) for no gain four pairs at five times
+/// Medway could show.
 fn cost_with_cars(model: &Model, days: &[Option<Column>]) -> f64 {
     let mut days = days.to_vec();
     assign_cars(model, &mut days);
